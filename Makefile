@@ -1,0 +1,68 @@
+# Newsroom tasks. `make run` serves the site; `make test` runs every check.
+SHELL := /bin/bash
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := .venv
+PYTHON ?= python3
+UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
+VENV_PY := .venv/bin/python
+MANAGE := $(VENV_PY) manage.py
+PORT ?= 8000
+WEB_CONCURRENCY ?= 2
+
+.PHONY: help uv install install-dev run serve setup lint format check test test-only browser-deps bench clean
+
+help:
+	@echo "make run    - install, migrate, load demo content, print the admin login, serve on 127.0.0.1:$(PORT)"
+	@echo "make test   - install dev dependencies, then lint, check, makemigrations --check and pytest"
+	@echo "make serve  - the same site under gunicorn (production-like)"
+	@echo "make bench  - run the benchmarks in benchmarks/"
+
+uv:
+	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
+
+install: uv
+	$(UV) sync --frozen --python $(PYTHON)
+
+install-dev: uv
+	$(UV) sync --frozen --extra dev --python $(PYTHON)
+
+setup: install
+	@mkdir -p var
+	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(MANAGE) migrate --noinput -v0
+	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(MANAGE) load_demo
+	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(MANAGE) ensure_admin
+
+run: setup
+	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(MANAGE) runserver 127.0.0.1:$(PORT)
+
+serve: install
+	@mkdir -p var
+	$(MANAGE) migrate --noinput -v0
+	$(MANAGE) collectstatic --noinput -v0
+	$(MANAGE) load_demo
+	$(MANAGE) ensure_admin
+	.venv/bin/gunicorn newsroom.wsgi --bind 127.0.0.1:$(PORT) --workers $(WEB_CONCURRENCY) --access-logfile -
+
+lint: install-dev
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+format: install-dev
+	.venv/bin/ruff format .
+	.venv/bin/ruff check --fix .
+
+check: install-dev
+	$(MANAGE) check
+	$(MANAGE) makemigrations --check --dry-run
+
+test-only:
+	.venv/bin/pytest $(PYTEST_ARGS)
+
+test: lint check
+	.venv/bin/pytest $(PYTEST_ARGS)
+
+bench: install-dev
+	$(VENV_PY) benchmarks/run.py
+
+clean:
+	rm -rf .venv var/static

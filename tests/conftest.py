@@ -1,0 +1,58 @@
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.core.cache import cache
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        },
+    }
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def superuser(django_user_model):
+    return django_user_model.objects.create_superuser(
+        "chief", "chief@example.com", "pw"
+    )
+
+
+def user_with_perms(django_user_model, username: str, *codenames: str):
+    user = django_user_model.objects.create_user(
+        username, f"{username}@example.com", "pw"
+    )
+    user.is_staff = True
+    user.save()
+    for codename in codenames:
+        app_label, code = codename.split(".")
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=code)
+        )
+    return user
+
+
+def user_in_group(django_user_model, username: str, group_name: str):
+    user = django_user_model.objects.create_user(
+        username, f"{username}@example.com", "pw"
+    )
+    user.is_staff = True
+    user.save()
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+@pytest.fixture
+def staff_editor(django_user_model):
+    """A staff member who may change any story (enough to preview)."""
+    return user_with_perms(
+        django_user_model, "desk", "articles.change_article", "articles.view_article"
+    )

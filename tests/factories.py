@@ -1,0 +1,59 @@
+"""Plain factory functions with safe defaults. Override anything by keyword."""
+
+import io
+import itertools
+from datetime import timedelta
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from articles.models import Article, Author, Byline, Quote, Section
+
+_counter = itertools.count(1)
+
+
+def make_section(**overrides) -> Section:
+    n = next(_counter)
+    defaults = {"name": f"Section {n}", "slug": f"section-{n}"}
+    return Section.objects.create(**(defaults | overrides))
+
+
+def make_author(**overrides) -> Author:
+    n = next(_counter)
+    defaults = {"name": f"Reporter {n}", "slug": f"reporter-{n}"}
+    return Author.objects.create(**(defaults | overrides))
+
+
+def make_article(*, tags=(), authors=(), quotes=(), **overrides) -> Article:
+    """A published story from an hour ago, unless told otherwise."""
+    n = next(_counter)
+    defaults = {
+        "headline": f"Story number {n}",
+        "slug": f"story-{n}",
+        "standfirst": "A short summary.",
+        "body": "<p>Some news.</p>",
+        "status": Article.Status.PUBLISHED,
+        "published_at": timezone.now() - timedelta(hours=1),
+    }
+    article = Article.objects.create(**(defaults | overrides))
+    if tags:
+        article.tags.set(list(tags))
+    for position, author in enumerate(authors):
+        Byline.objects.create(article=article, author=author, position=position)
+    for number, quote in enumerate(quotes, start=1):
+        Quote.objects.create(article=article, number=number, **quote)
+    return article
+
+
+def make_draft(**overrides) -> Article:
+    return make_article(status=Article.Status.DRAFT, published_at=None, **overrides)
+
+
+def image_file(
+    name="photo.jpg", size=(1200, 800), image_format="JPEG", color=(200, 30, 30)
+):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, image_format)
+    content_type = f"image/{image_format.lower()}"
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type=content_type)
