@@ -28,8 +28,12 @@ def paginate(request: HttpRequest, queryset, per_page: int = PAGE_SIZE):
         raise Http404("No such page.") from exc
 
 
-def story_list(request, template: str, queryset, **context) -> HttpResponse:
-    page = paginate(request, queryset.for_listing())
+def story_list(
+    request, template: str, queryset, allow_empty: bool = True, **context
+) -> HttpResponse:
+    page = paginate(request, queryset.for_listing().defer("body"))
+    if not allow_empty and page.paginator.count == 0:
+        raise Http404("No published stories here.")
     return render(
         request, template, {"page": page, "articles": page.object_list, **context}
     )
@@ -109,9 +113,9 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tag = get_object_or_404(Tag, slug=slug)
     stories = Article.objects.published().filter(tags=tag)
     # A tag used only on drafts does not exist for readers.
-    if not stories.exists():
-        raise Http404("No stories with this tag.")
-    return story_list(request, "articles/tag_detail.html", stories, tag=tag)
+    return story_list(
+        request, "articles/tag_detail.html", stories, allow_empty=False, tag=tag
+    )
 
 
 @require_safe
@@ -120,9 +124,13 @@ def author_detail(request: HttpRequest, slug: str) -> HttpResponse:
     stories = Article.objects.published().filter(
         pk__in=Byline.objects.filter(author=author).values("article_id")
     )
-    if not stories.exists():
-        raise Http404("No stories by this author.")
-    return story_list(request, "articles/author_detail.html", stories, author=author)
+    return story_list(
+        request,
+        "articles/author_detail.html",
+        stories,
+        allow_empty=False,
+        author=author,
+    )
 
 
 def _archive(request, template: str, start: date, end: date, **context) -> HttpResponse:

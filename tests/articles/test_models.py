@@ -1,0 +1,160 @@
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import resolve
+from django.utils import timezone
+
+from articles.models import Article, unique_slug
+from tests.factories import image_file, make_article, make_draft
+
+pytestmark = pytest.mark.django_db
+
+
+def test_published_includes_only_published_stories_whose_time_has_passed():
+    now = timezone.now()
+    live = make_article(published_at=now - timedelta(days=1))
+    make_draft()
+    make_article(status=Article.Status.REVIEW, published_at=now - timedelta(days=1))
+    make_article(published_at=now + timedelta(days=1))  # scheduled
+    make_article(
+        published_at=now - timedelta(days=2), expires_at=now - timedelta(hours=1)
+    )
+
+    assert list(Article.objects.published()) == [live]
+
+
+def test_is_published_mirrors_the_queryset_rule():
+    now = timezone.now()
+    stories = [
+        make_article(published_at=now - timedelta(days=1)),
+        make_draft(),
+        make_article(
+            status=Article.Status.REVIEW, published_at=now - timedelta(days=1)
+        ),
+        make_article(published_at=now + timedelta(minutes=1)),
+        make_article(
+            published_at=now - timedelta(days=1), expires_at=now - timedelta(seconds=1)
+        ),
+    ]
+    published_ids = set(Article.objects.published().values_list("pk", flat=True))
+    assert {s.pk for s in stories if s.is_published()} == published_ids
+
+
+def test_scheduled_story_goes_live_exactly_at_its_publish_time(time_machine):
+    publish_at = datetime(2016, 11, 9, 8, 0, tzinfo=UTC)
+    story = make_article(published_at=publish_at)
+
+    time_machine.move_to(publish_at - timedelta(microseconds=1), tick=False)
+    assert not Article.objects.published().filter(pk=story.pk).exists()
+    time_machine.move_to(publish_at, tick=False)
+    assert Article.objects.published().filter(pk=story.pk).exists()
+
+
+def test_visible_to_lets_editors_see_drafts_but_not_readers(
+    staff_editor, django_user_model
+):
+    draft = make_draft()
+    reader = django_user_model.objects.create_user("reader", password="pw")
+    assert draft in Article.objects.visible_to(staff_editor)
+    assert draft not in Article.objects.visible_to(reader)
+
+
+@pytest.mark.parametrize(
+    ("zone", "utc_time", "local_day"),
+    [
+        ("Europe/Moscow", datetime(2016, 11, 8, 21, 30, tzinfo=UTC), "2016/11/09"),
+        ("Europe/Moscow", datetime(2016, 11, 8, 20, 59, tzinfo=UTC), "2016/11/08"),
+        ("America/New_York", datetime(2016, 11, 9, 3, 0, tzinfo=UTC), "2016/11/08"),
+        ("UTC", datetime(2016, 11, 9, 0, 0, tzinfo=UTC), "2016/11/09"),
+    ],
+)
+def test_dated_url_uses_the_site_time_zone_and_resolves_back_to_the_story(
+    settings, client, zone, utc_time, local_day
+):
+    settings.TIME_ZONE = zone
+    with timezone.override(ZoneInfo(zone)):
+        story = make_article(published_at=utc_time, slug="midnight-story")
+        url = story.get_absolute_url()
+    assert url == f"/{local_day}/midnight-story/"
+    assert resolve(url).url_name == "detail"
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.context["article"] == story
+
+
+def test_alt_text_is_required_when_a_story_has_an_image():
+    story = make_draft()
+    story.featured_image = image_file()
+    story.image_alt = "  "
+    with pytest.raises(ValidationError) as error:
+        story.full_clean()
+    assert "image_alt" in error.value.message_dict
+
+
+def test_saving_an_image_makes_webp_renditions_with_their_sizes():
+    story = make_draft()
+    story.featured_image = image_file(size=(1000, 500))
+    story.image_alt = "A red square"
+    story.save()
+    widths = [r["width"] for r in story.featured_image_renditions]
+    assert widths == [480, 800, 1000]
+    assert all(r["type"] == "image/webp" for r in story.featured_image_renditions)
+    assert story.featured_image_renditions[0]["height"] == 240
+    assert (story.featured_image_width, story.featured_image_height) == (1000, 500)
+
+
+def test_body_script_is_removed_on_save():
+    story = make_article(body='<p onclick="x()">Hi</p><script>alert(1)</script>')
+    story.refresh_from_db()
+    assert "script" not in story.body
+    assert "onclick" not in story.body
+    assert "Hi" in story.body
+
+
+@pytest.mark.parametrize(
+    ("headline", "expected"),
+    [
+        ("Putin congratulates Trump", "putin-congratulates-trump"),
+        ("Путин поздравил Трампа", "путин-поздравил-трампа"),
+        ("🎉🎉", "story"),
+        ("", "story"),
+    ],
+)
+def test_slugs_are_never_empty_and_keep_non_latin_letters(headline, expected):
+    assert unique_slug(headline) == expected
+
+
+def test_quote_placeholder_renders_the_quote_figure():
+    story = make_article(
+        body="<p>Before.</p><p>[quote 1]</p><p>After.</p>",
+        quotes=[
+            {"text": "Winter Is Here", "speaker": "Garry Kasparov", "kind": "tweet"}
+        ],
+    )
+    html = story.body_with_quotes()
+    assert html.index("Before.") < html.index("<figure") < html.index("After.")
+    assert "<blockquote" in html and "Winter Is Here" in html
+    assert "<figcaption>" in html and "Garry Kasparov" in html
+    assert "[quote 1]" not in html
+
+
+def test_quote_text_and_speaker_are_escaped():
+    story = make_article(
+        body="<p>[quote 1]</p>",
+        quotes=[{"text": "<script>alert(1)</script>", "speaker": "<b>Eve</b>"}],
+    )
+    html = story.body_with_quotes()
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<b>Eve</b>" not in html
+
+
+def test_quote_source_link_must_be_http():
+    story = make_article(
+        quotes=[{"text": "x", "speaker": "Y", "source_url": "https://a.example"}]
+    )
+    quote = story.quotes.get()
+    quote.source_url = "javascript:alert(1)"
+    with pytest.raises(ValidationError):
+        quote.full_clean()
