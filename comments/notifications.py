@@ -1,0 +1,70 @@
+"""Emails to moderators, sent as a background task after the comment is committed."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.core.mail import send_mail
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django_tasks import task
+
+from comments.forms import single_line
+from comments.models import Comment
+
+
+def moderator_emails() -> list[str]:
+    """Active users who may moderate comments (directly, by group or as superuser)."""
+    permission = Permission.objects.filter(
+        content_type__app_label="comments", codename="moderate_comment"
+    ).first()
+    who = Q(is_superuser=True)
+    if permission is not None:
+        who |= Q(user_permissions=permission) | Q(groups__permissions=permission)
+    users = get_user_model().objects.filter(who, is_active=True).exclude(email="")
+    return sorted(set(users.values_list("email", flat=True)))
+
+
+def build_message(comment: Comment) -> tuple[str, str]:
+    """(subject, body). The subject is one line whatever the commenter typed."""
+    held = comment.status != Comment.Status.APPROVED
+    headline = single_line(comment.article.headline)
+    if held:
+        subject = f"[{settings.SITE_NAME}] Please moderate: “{headline}”"
+    else:
+        subject = f"[{settings.SITE_NAME}] Comment: “{headline}”"
+    body = render_to_string(
+        "comments/email/moderators.txt",
+        {
+            "comment": comment,
+            "held": held,
+            "article_url": settings.SITE_URL + comment.article.get_absolute_url(),
+            "admin_url": settings.SITE_URL
+            + reverse("admin:comments_comment_change", args=[comment.pk]),
+            "queue_url": settings.SITE_URL
+            + reverse("admin:comments_comment_changelist")
+            + "?status__exact=pending",
+        },
+    )
+    return single_line(subject)[:200], body
+
+
+@task()
+def notify_moderators(comment_id: int) -> int:
+    """Email the moderators about one new comment; returns the number of recipients."""
+    comment = Comment.objects.select_related("article").filter(pk=comment_id).first()
+    recipients = moderator_emails()
+    if comment is None or not recipients:
+        return 0
+    subject, body = build_message(comment)
+    send_mail(subject, body, None, recipients)
+    return len(recipients)
+
+
+def wants_email(comment: Comment, discussion) -> bool:
+    """Discussion settings: email on every comment, or only when one is held."""
+    if comment.status == Comment.Status.APPROVED:
+        return discussion.notify_on_post
+    if comment.status == Comment.Status.TRASH:
+        return False  # disallowed words: nothing for a person to decide
+    return discussion.notify_on_post or discussion.notify_on_hold

@@ -1,0 +1,172 @@
+"""`{% comments_for article %}`: the comment list and the "Leave a Reply" form.
+
+Everything it renders is the same for every reader of the same URL (no user, session
+or cookie is read), so the article page can be cached for anonymous readers. The two
+exceptions are URL-driven and never shared: `?replytocom=` (which comment the form
+answers) and the signed `?unapproved=…&moderation-hash=…` preview of a held comment.
+"""
+
+import math
+
+from django import template
+from django.contrib.auth import get_permission_codename
+from django.middleware.csrf import get_token
+from django.utils import timezone
+
+from comments.avatars import avatar_for
+from comments.forms import CommentForm
+from comments.models import Comment, DiscussionSettings
+from comments.moderation import comments_open, max_depth
+from comments.preview import previewed_comment_id
+
+register = template.Library()
+
+LIST_FIELDS = (
+    "id",
+    "article_id",
+    "parent_id",
+    "depth",
+    "status",
+    "author_name",
+    "author_email",
+    "author_url",
+    "content_html",
+    "created_at",
+)
+
+
+def _positive_int(raw) -> int | None:
+    raw = raw or ""
+    if raw.isascii() and raw.isdigit() and len(raw) < 10:
+        return int(raw)
+    return None
+
+
+def _threads(comments, discussion) -> list:
+    """Attach each comment's replies (oldest first) and return the top level."""
+    by_id = {comment.pk: comment for comment in comments}
+    roots = []
+    for comment in comments:
+        comment.thread = []
+    for comment in comments:
+        parent = by_id.get(comment.parent_id)
+        if parent is not None:
+            parent.thread.append(comment)
+        else:
+            roots.append(comment)  # top level, or a reply whose parent is not shown
+    if discussion.comment_order == DiscussionSettings.Order.NEWEST:
+        roots.reverse()
+    return roots
+
+
+def _page(roots, discussion, raw_page):
+    """Top-level comments of the requested page (all of them unless paging is on)."""
+    if not discussion.page_comments or not roots:
+        return roots, None
+    per_page = max(1, discussion.comments_per_page)
+    pages = math.ceil(len(roots) / per_page)
+    default = pages if discussion.default_comments_page == "newest" else 1
+    number = _positive_int(raw_page) or default
+    number = min(max(number, 1), pages)
+    start = (number - 1) * per_page
+    paging = {
+        "number": number,
+        "pages": pages,
+        "previous": number - 1 if number > 1 else None,
+        "next": number + 1 if number < pages else None,
+    }
+    return roots[start : start + per_page], paging
+
+
+@register.inclusion_tag("comments/_comments.html", takes_context=True)
+def comments_for(context, article):
+    request = context.get("request")
+    query = request.GET if request is not None else {}
+    preview_id = previewed_comment_id(query)
+    # One query for the whole thread. On a cold cache the settings come along in
+    # the same query; a story that has never had an approved comment needs only
+    # the settings (the list is still read whenever the settings are cached).
+    discussion = DiscussionSettings.cached()
+    if discussion is None and not article.comment_count and preview_id is None:
+        discussion, comments = DiscussionSettings.load(), []
+    else:
+        listed = Comment.objects.for_article_page(article).only(*LIST_FIELDS)
+        if discussion is None:
+            listed = listed.annotate(discussion=DiscussionSettings.as_json())
+        comments = list(listed)
+        if discussion is None:
+            discussion = (
+                DiscussionSettings.from_json(comments[0].discussion)
+                if comments
+                else DiscussionSettings.load()
+            )
+    is_open = comments_open(article, timezone.now(), discussion)
+    approved_count = len(comments)
+
+    if preview_id is not None:
+        held = (
+            Comment.objects.filter(pk=preview_id, article=article)
+            .exclude(status=Comment.Status.APPROVED)
+            .only(*LIST_FIELDS)
+            .first()
+        )
+        if held is not None:
+            held.awaiting_moderation = True
+            comments.append(held)
+
+    depth_limit = max_depth(discussion)
+    for comment in comments:
+        comment.avatar = avatar_for(comment) if discussion.show_avatars else None
+        comment.can_reply = (
+            is_open
+            and comment.status == Comment.Status.APPROVED
+            and comment.depth < depth_limit
+        )
+    roots, paging = _page(
+        _threads(comments, discussion), discussion, query.get("cpage")
+    )
+
+    form = context.get("comment_form")
+    if not isinstance(form, CommentForm) or form.article.pk != article.pk:
+        replying_to = None
+        reply_id = _positive_int(query.get("replytocom"))
+        if reply_id is not None:
+            replying_to = next(
+                (c for c in comments if c.pk == reply_id and c.can_reply), None
+            )
+        form = CommentForm(
+            article=article, discussion=discussion, replying_to=replying_to
+        )
+    else:
+        replying_to = form.parent_comment
+    # Only a re-shown form (the answer to a POST, never cached) of a logged-in
+    # poster carries a CSRF token; the shared page never does.
+    confirm_token = ""
+    if form.is_bound and request is not None and request.user.is_authenticated:
+        confirm_token = get_token(request)
+
+    return {
+        "article": article,
+        "article_url": article.get_absolute_url(),
+        "comments": roots,
+        "approved_count": approved_count,
+        "paging": paging,
+        "is_open": is_open,
+        "form": form,
+        "replying_to": replying_to,
+        "discussion": discussion,
+        "require_name_email": discussion.require_name_email,
+        "confirm_token": confirm_token,
+    }
+
+
+@register.simple_tag(takes_context=True)
+def pending_comment_count(context) -> int | str:
+    """For the admin index: comments awaiting moderation ('' if you can't moderate)."""
+    request = context.get("request")
+    opts = Comment._meta
+    if request is None or not request.user.has_perm(
+        f"{opts.app_label}.{get_permission_codename('moderate', opts)}"
+    ):
+        return ""
+    return Comment.objects.pending().count()

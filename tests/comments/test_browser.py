@@ -1,0 +1,91 @@
+"""A real browser (Debian's Chromium through Playwright) posts, moderates, reads."""
+
+import os
+import shutil
+
+import pytest
+
+from comments.models import Comment
+from tests.factories import make_article
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def chromium(monkeypatch):
+    executable = shutil.which("chromium")
+    if executable is None:
+        message = "Debian's chromium is not installed (apt-get install chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(f"{message}; CI must run the browser tests.")
+        pytest.skip(f"{message}; skipping the real-browser test.")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the
+    # test makes around it are still plain synchronous calls.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_reader_posts_moderator_approves_reader_sees_it(
+    chromium, live_server, django_user_model
+):
+    from django.contrib.auth.models import Group
+
+    article = make_article(headline="Harbour Town votes on the new bridge")
+    moderator = django_user_model.objects.create_user(
+        "moderator", "moderator@example.com", "correct horse battery"
+    )
+    moderator.is_staff = True
+    moderator.save()
+    moderator.groups.add(Group.objects.get(name="Moderator"))
+    story_url = live_server.url + article.get_absolute_url()
+
+    reader = chromium.new_context().new_page()
+    reader.set_default_timeout(15000)
+    reader.goto(story_url)
+    assert reader.get_by_role("heading", name="Leave a Reply").is_visible()
+    reader.get_by_role("textbox", name="Comment *").fill("The bridge is long overdue.")
+    reader.get_by_role("textbox", name="Name *").fill("Rita Reader")
+    reader.get_by_role("textbox", name="Email *").fill("rita@example.com")
+    with reader.expect_navigation():
+        reader.get_by_role("button", name="Post Comment").click()
+    held = reader.locator(".comment--pending")
+    assert "The bridge is long overdue." in held.inner_text()
+    assert "Your comment is awaiting moderation." in held.inner_text()
+    comment = Comment.objects.get()
+    assert comment.status == Comment.Status.PENDING
+
+    desk = chromium.new_context().new_page()
+    desk.set_default_timeout(15000)
+    desk.goto(f"{live_server.url}/admin/login/?next=/admin/comments/comment/")
+    desk.fill("#id_username", "moderator")
+    desk.fill("#id_password", "correct horse battery")
+    with desk.expect_navigation():
+        desk.click("input[type=submit]")
+    assert comment.status_reason in desk.content()  # the moderator sees why
+    desk.check(f"input[name=_selected_action][value='{comment.pk}']")
+    desk.select_option("select[name=action]", "approve")
+    with desk.expect_navigation():
+        desk.click("button[name=index]")
+    assert "1 comment approved." in desk.content()
+
+    reader.goto(story_url)
+    published = reader.locator(f"#comment-{comment.pk}")
+    assert "The bridge is long overdue." in published.inner_text()
+    assert "awaiting moderation" not in reader.content()
+    assert "One thought on" in reader.content()

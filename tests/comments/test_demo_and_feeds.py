@@ -1,0 +1,60 @@
+import feedparser
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from articles.models import Article
+from comments.demo import load_demo_comments
+from comments.models import Comment
+from tests.factories import make_article, make_comment, make_draft
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_loads_approved_thread_and_one_pending_once():
+    article = make_article()
+    assert load_demo_comments(article) == 4
+    assert load_demo_comments(article) == 0
+    assert Comment.objects.approved().count() == 3
+    assert Comment.objects.pending().count() == 1
+    reply = Comment.objects.get(parent__isnull=False)
+    assert reply.parent.status == Comment.Status.APPROVED and reply.depth == 2
+    assert Article.objects.get(pk=article.pk).comment_count == 3
+
+
+def test_load_demo_seeds_comments_under_the_seed_story(client):
+    call_command("load_demo", verbosity=0)
+    call_command("load_demo", verbosity=0)
+    assert Comment.objects.count() == 4
+    seed = Comment.objects.first().article
+    html = client.get(seed.get_absolute_url()).content.decode()
+    assert "3 thoughts on" in html
+    assert '<ol class="children">' in html
+    assert "First time commenting here" not in html
+
+
+def test_site_feed_lists_approved_comments_on_published_stories_only(client):
+    live = make_article(headline="Live story")
+    visible = make_comment(live, content="Visible comment.")
+    make_comment(live, content="Held comment.", status=Comment.Status.PENDING)
+    make_comment(make_draft(), content="On a draft.")
+    feed = feedparser.parse(client.get(reverse("comments:feed")).content)
+    summaries = [entry.summary for entry in feed.entries]
+    assert summaries == ["<p>Visible comment.</p>"]
+    assert feed.entries[0].link.endswith(
+        f"{live.get_absolute_url()}#comment-{visible.pk}"
+    )
+
+
+def test_story_feed_is_404_for_drafts_and_lists_its_own_comments(client):
+    one, two = make_article(), make_article()
+    make_comment(one, content="On one.")
+    make_comment(two, content="On two.")
+    feed = feedparser.parse(
+        client.get(reverse("comments:article_feed", args=[one.pk])).content
+    )
+    assert [entry.summary for entry in feed.entries] == ["<p>On one.</p>"]
+    draft = make_draft()
+    assert (
+        client.get(reverse("comments:article_feed", args=[draft.pk])).status_code == 404
+    )
