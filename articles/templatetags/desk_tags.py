@@ -1,0 +1,21 @@
+"""The admin index's "Needs attention" box."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.inclusion_tag("admin/articles/_attention.html", takes_context=True)
+def desk_attention(context):
+    from articles.admin import attention
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"show": False}
+    if not (
+        user.has_perm("articles.change_article")
+        or user.has_perm("articles.change_own_article")
+    ):
+        return {"show": False}
+    return {"show": True, **attention(user)}

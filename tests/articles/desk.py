@@ -1,0 +1,129 @@
+"""Helpers for the editorial-desk tests: the cast, and admin form posts."""
+
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article
+from tests.conftest import user_in_group
+
+ROLES = ["Contributor", "Author", "Editor"]
+
+
+def make_staff(django_user_model, role: str, username: str | None = None):
+    """A staff member in a role; "Superuser"; or "No role" (a moderator, say)."""
+    username = username or role.lower().replace(" ", "")
+    if role == "Superuser":
+        return django_user_model.objects.create_superuser(
+            username, f"{username}@example.com", "pw"
+        )
+    if role == "No role":
+        # The comments app's Moderator group has no story permissions; use it if
+        # it exists, otherwise a staff member without any group.
+        user = django_user_model.objects.create_user(
+            username, f"{username}@example.com", "pw", is_staff=True
+        )
+        if moderator := Group.objects.filter(name="Moderator").first():
+            user.groups.add(moderator)
+        return user
+    return user_in_group(django_user_model, username, role)
+
+
+def _split(moment):
+    if moment is None:
+        return {"0": "", "1": ""}
+    local = timezone.localtime(moment)
+    return {"0": local.strftime("%Y-%m-%d"), "1": local.strftime("%H:%M:%S")}
+
+
+def change_form_data(article: Article, **overrides) -> dict:
+    """What the admin change form posts for `article`, with `overrides` applied."""
+    article.refresh_from_db()
+    data = {
+        "headline": article.headline,
+        "slug": article.slug,
+        "standfirst": article.standfirst,
+        "body": article.body,
+        "section": article.section_id or "",
+        "tags": ", ".join(t.name for t in article.tags.all()),
+        "image_alt": article.image_alt,
+        "image_caption": article.image_caption,
+        "image_credit": article.image_credit,
+        "loaded_modified_at": article.modified_at.isoformat(),
+    }
+    if article.allow_comments:
+        data["allow_comments"] = "on"
+    for field in ("published_at", "expires_at"):
+        for part, value in _split(getattr(article, field)).items():
+            data[f"{field}_{part}"] = value
+    for prefix, rows, fields in [
+        ("bylines", article.bylines.all(), ["author", "position"]),
+        (
+            "quotes",
+            article.quotes.all(),
+            ["number", "kind", "text", "speaker", "speaker_role", "source_name"],
+        ),
+        ("corrections", article.corrections.all(), ["kind", "text"]),
+    ]:
+        rows = list(rows)
+        data |= {
+            f"{prefix}-TOTAL_FORMS": str(len(rows)),
+            f"{prefix}-INITIAL_FORMS": str(len(rows)),
+            f"{prefix}-MIN_NUM_FORMS": "0",
+            f"{prefix}-MAX_NUM_FORMS": "1000",
+        }
+        for i, row in enumerate(rows):
+            data[f"{prefix}-{i}-id"] = row.pk
+            data[f"{prefix}-{i}-article"] = article.pk
+            for name in fields:
+                value = getattr(row, f"{name}_id", None) or getattr(row, name)
+                data[f"{prefix}-{i}-{name}"] = value
+            if prefix == "corrections":
+                data |= {
+                    f"{prefix}-{i}-noted_at_{k}": v
+                    for k, v in _split(row.noted_at).items()
+                }
+    for key, value in overrides.items():
+        if key in ("published_at", "expires_at"):
+            for part, text in _split(value).items():
+                data[f"{key}_{part}"] = text
+        else:
+            data[key] = value
+    return data
+
+
+def add_form_data(**overrides) -> dict:
+    data = {
+        "headline": "A new story",
+        "slug": "",
+        "standfirst": "",
+        "body": "<p>Text.</p>",
+        "section": "",
+        "tags": "",
+        "image_alt": "",
+        "image_caption": "",
+        "image_credit": "",
+        "allow_comments": "on",
+        "published_at_0": "",
+        "published_at_1": "",
+        "expires_at_0": "",
+        "expires_at_1": "",
+    }
+    for prefix in ("bylines", "quotes", "corrections"):
+        data |= {
+            f"{prefix}-TOTAL_FORMS": "0",
+            f"{prefix}-INITIAL_FORMS": "0",
+            f"{prefix}-MIN_NUM_FORMS": "0",
+            f"{prefix}-MAX_NUM_FORMS": "1000",
+        }
+    return data | overrides
+
+
+def change_url(article) -> str:
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+def post_change(client, article, follow=False, **overrides):
+    return client.post(
+        change_url(article), change_form_data(article, **overrides), follow=follow
+    )
