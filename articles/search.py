@@ -1,0 +1,382 @@
+"""Full-text search over published stories: one interface, two backends.
+
+`search_articles(query)` is the only entry point. It returns a lazy, countable,
+sliceable `SearchResults` (what `Paginator` needs) of `SearchHit`s, best first.
+
+Each story's searchable text (headline, standfirst, body, tags, quotes and their
+speakers) is copied as plain text into `SearchEntry` by `index_article()`, which
+`Article.save()`, `Quote.save()/delete()` and the tag signal call explicitly.
+
+- PostgreSQL: `SearchEntry.vector` is a weighted tsvector (headline A, standfirst
+  and tags B, quotes C, body D) with a GIN index; ranking by `ts_rank`, snippets by
+  `ts_headline`.
+- SQLite: an FTS5 table (`articles_search_fts`, porter stemming) uses
+  `articles_searchentry` as its external content; triggers created in migration
+  0002 keep it in sync on insert, update and delete. Ranking by `bm25()` with
+  per-column weights, snippets by FTS5's `highlight()`/`snippet()`.
+
+Reader input is never passed to the database as query syntax: it is cut to
+`MAX_QUERY_LENGTH` characters and reduced to at most `MAX_TERMS` words, which
+are matched as plain terms (all must match). `"`, `*`, `NEAR`, `OR`, `-` and
+friends are just text.
+"""
+
+import html
+import logging
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import SafeString, mark_safe
+
+logger = logging.getLogger(__name__)
+
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 12
+FTS_TABLE = "articles_search_fts"
+# Article fields whose change must rebuild the story's search entry.
+INDEXED_FIELDS = {"headline", "standfirst", "body"}
+
+# Highlight markers: private-use characters stripped from all indexed text, so a
+# story can never contain them; replaced by <mark> only after escaping.
+MARK_START = "\ue000"
+MARK_STOP = "\ue001"
+_MARKERS = re.compile(f"[{MARK_START}{MARK_STOP}]")
+_WORD = re.compile(r"\w+")
+_PLACEHOLDER = re.compile(r"\[quote\s+\d+\]", re.IGNORECASE)
+_SPACE = re.compile(r"\s+")
+_BLOCK_END = re.compile(
+    r"</(?:p|h[1-6]|li|blockquote|ul|ol)>|<br\s*/?>|<hr\s*/?>", re.I
+)
+
+# SITE_LANGUAGE -> PostgreSQL text search configuration (stemming and stop words).
+PG_CONFIGS = {
+    "da": "danish",
+    "de": "german",
+    "en": "english",
+    "es": "spanish",
+    "fi": "finnish",
+    "fr": "french",
+    "it": "italian",
+    "nl": "dutch",
+    "no": "norwegian",
+    "pt": "portuguese",
+    "ru": "russian",
+    "sv": "swedish",
+}
+
+
+def pg_config() -> str:
+    language = settings.SITE_LANGUAGE.split("-")[0].lower()
+    return PG_CONFIGS.get(language, "simple")
+
+
+def clean_query(raw) -> str:
+    """The reader's query as shown back to them: capped, single-spaced."""
+    text = str(raw or "")
+    if len(text) > MAX_QUERY_LENGTH:
+        # Cut at the limit, and drop a word the cut split in two.
+        cut = text[:MAX_QUERY_LENGTH]
+        if not text[MAX_QUERY_LENGTH].isspace() and " " in cut.strip():
+            cut = cut.rsplit(None, 1)[0]
+        text = cut
+    return _SPACE.sub(" ", _MARKERS.sub("", text)).strip()
+
+
+def query_terms(raw) -> list[str]:
+    """The words we search for: at most MAX_TERMS distinct words, no syntax."""
+    terms = []
+    for word in _WORD.findall(clean_query(raw).lower()):
+        if word not in terms:
+            terms.append(word)
+    return terms[:MAX_TERMS]
+
+
+def plain_text(value: str) -> str:
+    """Text as typed (headline, tags, quotes) without highlight markers."""
+    return _SPACE.sub(" ", _MARKERS.sub("", value or "")).strip()
+
+
+def html_text(value: str) -> str:
+    """A story body's text: no tags, entities or quote placeholders; paragraphs
+    and other blocks stay separate words."""
+    text = _BLOCK_END.sub(" ", _PLACEHOLDER.sub(" ", value or ""))
+    return plain_text(html.unescape(strip_tags(text)))
+
+
+def highlighted(text: str) -> SafeString:
+    """Escape a backend's marked-up text, then turn the markers into <mark>."""
+    safe = escape(text or "")
+    if safe.count(MARK_START) != safe.count(MARK_STOP):
+        return mark_safe(_MARKERS.sub("", safe))
+    return mark_safe(safe.replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>"))
+
+
+def document(headline, standfirst, body, tag_names, quotes) -> dict[str, str]:
+    """The plain-text fields of a story's search entry.
+
+    `quotes` is an iterable of (speaker, role, text) tuples.
+    """
+    return {
+        "headline": plain_text(headline),
+        "standfirst": plain_text(standfirst),
+        "body": html_text(body),
+        "tags": plain_text(" · ".join(sorted(tag_names))),
+        "quotes": "\n".join(
+            plain_text(f"{speaker}, {role}: {text}" if role else f"{speaker}: {text}")
+            for speaker, role, text in quotes
+        ),
+    }
+
+
+def weighted_vector():
+    """The PostgreSQL tsvector expression over a SearchEntry row's columns."""
+    from django.contrib.postgres.search import SearchVector
+
+    config = pg_config()
+    return (
+        SearchVector("headline", weight="A", config=config)
+        + SearchVector("standfirst", "tags", weight="B", config=config)
+        + SearchVector("quotes", weight="C", config=config)
+        + SearchVector("body", weight="D", config=config)
+    )
+
+
+def index_article(article) -> None:
+    """Rebuild one story's search entry (whatever its status: search filters later)."""
+    if article.pk is not None:
+        index_articles([article.pk])
+
+
+def index_articles(article_ids) -> int:
+    """Rebuild the search entries of these stories in five queries.
+
+    Code that creates stories, tags or quotes with bulk_create() or update()
+    (importers, generators) must call this afterwards: those skip save().
+    """
+    from taggit.models import TaggedItem
+
+    from articles.models import Article, Quote, SearchEntry
+
+    ids = list(article_ids)
+    if not ids:
+        return 0
+    # Query tags and quotes directly: a prefetch cache on an article may be stale.
+    tags: dict[int, list[str]] = {pk: [] for pk in ids}
+    for object_id, name in TaggedItem.objects.filter(
+        content_type__app_label="articles",
+        content_type__model="article",
+        object_id__in=ids,
+    ).values_list("object_id", "tag__name"):
+        tags[object_id].append(name)
+    quotes: dict[int, list[tuple]] = {pk: [] for pk in ids}
+    for article_id, *quote in (
+        Quote.objects.filter(article__in=ids)
+        .order_by("article", "number")
+        .values_list("article", "speaker", "speaker_role", "text")
+    ):
+        quotes[article_id].append(quote)
+    entries = [
+        SearchEntry(
+            article_id=pk,
+            **document(headline, standfirst, body, tags[pk], quotes[pk]),
+        )
+        for pk, headline, standfirst, body in Article.objects.filter(
+            pk__in=ids
+        ).values_list("pk", "headline", "standfirst", "body")
+    ]
+    SearchEntry.objects.bulk_create(
+        entries,
+        update_conflicts=True,
+        unique_fields=["article"],
+        update_fields=["headline", "standfirst", "body", "tags", "quotes"],
+    )
+    if connection.vendor == "postgresql":
+        SearchEntry.objects.filter(pk__in=ids).update(vector=weighted_vector())
+    return len(entries)
+
+
+@dataclass
+class SearchHit:
+    article: object
+    headline: SafeString
+    snippet: SafeString
+    rank: float
+
+
+class SearchResults:
+    """Hits for a list of terms, best first. Lazy: nothing runs until counted or sliced."""
+
+    def __init__(self, terms: list[str]):
+        self.terms = terms
+        self._count = None
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = self._count_matches() if self.terms else 0
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key):
+        if not isinstance(key, slice) or key.step not in (None, 1):
+            raise TypeError("SearchResults supports slices only.")
+        offset = key.start or 0
+        limit = (key.stop if key.stop is not None else self.count()) - offset
+        if not self.terms or limit <= 0:
+            return []
+        return self._fetch(offset, limit)
+
+    def _count_matches(self) -> int:
+        raise NotImplementedError
+
+    def _fetch(self, offset: int, limit: int) -> list[SearchHit]:
+        raise NotImplementedError
+
+
+class EmptyResults(SearchResults):
+    def __init__(self, terms=None):
+        super().__init__([])
+
+
+class PostgresResults(SearchResults):
+    """tsvector @@ plainto_tsquery, ranked by ts_rank, snippets by ts_headline."""
+
+    def _queryset(self):
+        from django.contrib.postgres.search import SearchQuery
+
+        from articles.models import Article
+
+        query = SearchQuery(
+            " ".join(self.terms), search_type="plain", config=pg_config()
+        )
+        return Article.objects.published().filter(search_entry__vector=query), query
+
+    def _count_matches(self) -> int:
+        return self._queryset()[0].count()
+
+    def _fetch(self, offset, limit):
+        from django.contrib.postgres.search import SearchHeadline, SearchRank
+        from django.db.models import F, TextField, Value
+        from django.db.models.functions import Concat
+
+        queryset, query = self._queryset()
+        marks = {"start_sel": MARK_START, "stop_sel": MARK_STOP, "config": pg_config()}
+        queryset = (
+            queryset.select_related("section")
+            .annotate(
+                rank=SearchRank(F("search_entry__vector"), query),
+                marked_headline=SearchHeadline(
+                    "search_entry__headline", query, highlight_all=True, **marks
+                ),
+                marked_snippet=SearchHeadline(
+                    Concat(
+                        "search_entry__standfirst",
+                        Value(" "),
+                        "search_entry__body",
+                        Value(" "),
+                        "search_entry__quotes",
+                        output_field=TextField(),
+                    ),
+                    query,
+                    max_words=35,
+                    min_words=15,
+                    max_fragments=2,
+                    fragment_delimiter=" … ",
+                    **marks,
+                ),
+            )
+            .order_by("-rank", "-published_at", "-id")
+        )
+        return [
+            SearchHit(
+                article=article,
+                headline=highlighted(article.marked_headline),
+                snippet=highlighted(article.marked_snippet),
+                rank=article.rank,
+            )
+            for article in queryset[offset : offset + limit]
+        ]
+
+
+class SQLiteResults(SearchResults):
+    """FTS5 MATCH over quoted terms, ranked by bm25 with column weights."""
+
+    # headline, standfirst, body, tags, quotes
+    WEIGHTS = "10.0, 4.0, 1.0, 4.0, 2.0"
+
+    def _match(self) -> str:
+        # Each term becomes an FTS5 string ("..."), so nothing in it is syntax.
+        return " ".join('"{}"'.format(term.replace('"', '""')) for term in self.terms)
+
+    def _published_ids(self):
+        from articles.models import Article
+
+        return Article.objects.published().values("pk").query.sql_with_params()
+
+    def _count_matches(self) -> int:
+        published_sql, params = self._published_ids()
+        sql = (
+            f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
+            f"AND rowid IN ({published_sql})"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [self._match(), *params])
+            return cursor.fetchone()[0]
+
+    def _fetch(self, offset, limit):
+        from articles.models import Article
+
+        published_sql, params = self._published_ids()
+        start, stop, t = MARK_START, MARK_STOP, FTS_TABLE
+        sql = (
+            f"SELECT rowid, bm25({t}, {self.WEIGHTS}) AS score, "
+            f"highlight({t}, 0, %s, %s), "
+            f"snippet({t}, 2, %s, %s, '…', 32), "
+            f"snippet({t}, 4, %s, %s, '…', 32), "
+            f"snippet({t}, 1, %s, %s, '…', 32) "
+            f"FROM {t} WHERE {t} MATCH %s AND rowid IN ({published_sql}) "
+            f"ORDER BY score, rowid DESC LIMIT %s OFFSET %s"
+        )
+        markers = [start, stop] * 4
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*markers, self._match(), *params, limit, offset])
+            rows = cursor.fetchall()
+        # Fetch the page's stories through published() again: nothing slips by.
+        articles = (
+            Article.objects.published()
+            .select_related("section")
+            .in_bulk([row[0] for row in rows])
+        )
+        hits = []
+        for pk, score, headline, *snippets in rows:
+            if pk not in articles:
+                continue
+            # The first snippet with a match: body, then quotes, then standfirst.
+            marked = [s for s in snippets if s and MARK_START in s]
+            snippet = marked[0] if marked else snippets[2] or snippets[0]
+            hits.append(
+                SearchHit(
+                    article=articles[pk],
+                    headline=highlighted(headline),
+                    snippet=highlighted(snippet),
+                    rank=-score,
+                )
+            )
+        return hits
+
+
+BACKENDS = {"postgresql": PostgresResults, "sqlite": SQLiteResults}
+
+
+def search_articles(query) -> SearchResults:
+    """Published stories matching every word of `query`, most relevant first."""
+    terms = query_terms(query)
+    backend = BACKENDS.get(connection.vendor)
+    if backend is None:
+        logger.warning("No search backend for %s; search is empty.", connection.vendor)
+        return EmptyResults()
+    return backend(terms)

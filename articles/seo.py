@@ -1,0 +1,227 @@
+"""Metadata for search engines and social cards: schema.org JSON-LD, Open Graph.
+
+Builders return plain dicts; `json_ld()` serialises one safely for a
+`<script type="application/ld+json">` block (no `</script>` can break out).
+Templates reach these through `articles/templatetags/seo_tags.py`.
+"""
+
+import datetime
+import json
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+
+LOGO_PATH = "img/logo.png"
+LOGO_SIZE = (600, 60)
+
+# <, > and & become \u escapes: the JSON means the same, and no "</script>" or
+# "<!--" can appear in the page. U+2028/2029 are escaped for old JS parsers.
+_JSON_ESCAPES = {
+    ord("<"): "\\u003c",
+    ord(">"): "\\u003e",
+    ord("&"): "\\u0026",
+    0x2028: "\\u2028",
+    0x2029: "\\u2029",
+}
+
+
+def absolute(url: str) -> str:
+    """An absolute URL on the public site (URLs already absolute are left alone)."""
+    if url.startswith(("http://", "https://")):
+        return url
+    return f"{settings.SITE_URL}{url}"
+
+
+def iso(moment: datetime.datetime | None) -> str | None:
+    """ISO 8601 in the site time zone, whole seconds."""
+    if moment is None:
+        return None
+    return timezone.localtime(moment).replace(microsecond=0).isoformat()
+
+
+def story_lastmod(article) -> datetime.datetime:
+    """When a story's row last changed (sitemaps): published, saved or marked Updated."""
+    moments = [
+        d for d in (article.published_at, article.modified_at, article.updated_at) if d
+    ]
+    return max(moments).replace(microsecond=0)
+
+
+def date_modified(article) -> datetime.datetime:
+    """The modification date readers see on the page: "Updated", else published."""
+    return max(d for d in (article.published_at, article.updated_at) if d)
+
+
+def json_ld(data: dict) -> SafeString:
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=None)
+    return mark_safe(text.translate(_JSON_ESCAPES))
+
+
+def _compact(data: dict) -> dict:
+    return {key: value for key, value in data.items() if value not in (None, "", [])}
+
+
+def home_url() -> str:
+    return absolute(reverse("articles:home"))
+
+
+def organization() -> dict:
+    width, height = LOGO_SIZE
+    return {
+        "@type": "NewsMediaOrganization",
+        "name": settings.SITE_NAME,
+        "url": home_url(),
+        "logo": {
+            "@type": "ImageObject",
+            "url": absolute(static(LOGO_PATH)),
+            "width": width,
+            "height": height,
+        },
+    }
+
+
+def images(article) -> list[dict]:
+    """The featured image and each of its renditions, largest first."""
+    if not article.featured_image:
+        return []
+    found = [
+        _compact(
+            {
+                "@type": "ImageObject",
+                "url": absolute(article.featured_image.url),
+                "width": article.featured_image_width,
+                "height": article.featured_image_height,
+                "caption": article.image_caption or article.image_alt,
+                "creditText": article.image_credit,
+            }
+        )
+    ]
+    for rendition in sorted(
+        article.featured_image_renditions or [], key=lambda r: -r["width"]
+    ):
+        found.append(
+            {
+                "@type": "ImageObject",
+                "url": absolute(rendition["url"]),
+                "width": rendition["width"],
+                "height": rendition["height"],
+                "encodingFormat": rendition.get("type", "image/webp"),
+            }
+        )
+    return found
+
+
+def news_article(article) -> dict:
+    """schema.org NewsArticle for a published story (uses prefetched relations)."""
+    url = absolute(article.get_absolute_url())
+    authors = [
+        _compact(
+            {
+                "@type": "Person",
+                "name": author.name,
+                "url": absolute(author.get_absolute_url()),
+                "jobTitle": author.role,
+            }
+        )
+        for author in article.byline_list
+    ]
+    corrections = [
+        {
+            "@type": "CorrectionComment",
+            "text": f"{note.get_kind_display()}: {note.text}",
+            "datePublished": iso(note.noted_at),
+        }
+        for note in article.corrections.all()
+    ]
+    return _compact(
+        {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+            "url": url,
+            "headline": article.headline,
+            "description": article.standfirst,
+            "image": images(article),
+            "datePublished": iso(article.published_at),
+            "dateModified": iso(date_modified(article)),
+            "author": authors,
+            "publisher": organization(),
+            "articleSection": article.section.name if article.section else None,
+            "keywords": [tag.name for tag in article.tags.all()],
+            "inLanguage": settings.SITE_LANGUAGE,
+            "isAccessibleForFree": True,
+            "commentCount": article.comment_count,
+            "correction": corrections,
+        }
+    )
+
+
+def breadcrumbs(article) -> dict:
+    trail = [(settings.SITE_NAME, home_url())]
+    if article.section:
+        trail.append(
+            (article.section.name, absolute(article.section.get_absolute_url()))
+        )
+    trail.append((article.headline, absolute(article.get_absolute_url())))
+    return {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": n, "name": name, "item": url}
+            for n, (name, url) in enumerate(trail, start=1)
+        ],
+    }
+
+
+def website() -> dict:
+    search_url = absolute(reverse("articles:search"))
+    return {
+        "@context": "https://schema.org",
+        "@type": "WebSite",
+        "name": settings.SITE_NAME,
+        "url": home_url(),
+        "inLanguage": settings.SITE_LANGUAGE,
+        "publisher": organization(),
+        "potentialAction": {
+            "@type": "SearchAction",
+            "target": {
+                "@type": "EntryPoint",
+                "urlTemplate": f"{search_url}?q={{search_term_string}}",
+            },
+            "query-input": "required name=search_term_string",
+        },
+    }
+
+
+def collection_page(name: str, path: str, description: str = "") -> dict:
+    return _compact(
+        {
+            "@context": "https://schema.org",
+            "@type": "CollectionPage",
+            "name": name,
+            "url": absolute(path),
+            "description": description,
+            "inLanguage": settings.SITE_LANGUAGE,
+            "isPartOf": {
+                "@type": "WebSite",
+                "name": settings.SITE_NAME,
+                "url": home_url(),
+            },
+        }
+    )
+
+
+def social_image(article) -> dict | None:
+    """The Open Graph / Twitter image: the re-encoded original (JPEG or PNG)."""
+    if not article.featured_image:
+        return None
+    return {
+        "url": absolute(article.featured_image.url),
+        "width": article.featured_image_width,
+        "height": article.featured_image_height,
+        "alt": article.image_alt,
+    }

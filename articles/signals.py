@@ -1,0 +1,23 @@
+"""Reactions to code we do not own: taggit changes a story's tags with no hook of ours."""
+
+from django.db.models.signals import m2m_changed
+
+
+def reindex_on_tag_change(sender, instance, action, reverse, **kwargs):
+    """A story's tags are part of its search entry: rebuild it when they change."""
+    from articles.models import Article
+    from articles.search import index_article
+
+    if action in {"post_add", "post_remove", "post_clear"} and not reverse:
+        if isinstance(instance, Article):
+            index_article(instance)
+
+
+def connect_search_signals():
+    from articles.models import Article
+
+    m2m_changed.connect(
+        reindex_on_tag_change,
+        sender=Article.tags.through,
+        dispatch_uid="articles_search_reindex_tags",
+    )
