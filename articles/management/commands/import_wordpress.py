@@ -1,0 +1,101 @@
+import time
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
+
+from articles.wordpress.importer import WordPressImporter
+from articles.wordpress.wxr import WXRError
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a WordPress export (WXR 1.0–1.2 from Tools → Export, .xml or .xml.gz): "
+        "posts become stories at the same dated URLs, with their excerpts, categories "
+        "(the first is the section, the rest tags), tags, authors (contributor bylines "
+        "without accounts), featured images read from --media-dir (a copy of "
+        "wp-content/uploads), embedded quotes and tweets, and comments with their "
+        "threads and statuses. Running it again updates what changed in the file and "
+        "creates no duplicates. Pages, menus and other post types are not imported. "
+        "A file that is not a complete WordPress export is refused and nothing is "
+        "written. --dry-run reports what would happen and writes nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "export", help="The WordPress export file (.xml or .xml.gz)."
+        )
+        parser.add_argument(
+            "--media-dir",
+            help="A copy of the site's wp-content/uploads directory: featured images "
+            "are read from it (nothing is downloaded).",
+        )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Read and check everything, report what would happen, write nothing.",
+        )
+
+    def handle(self, *args, **options):
+        verbosity = options["verbosity"]
+        media_dir = Path(options["media_dir"]) if options["media_dir"] else None
+        if media_dir is not None and not media_dir.is_dir():
+            raise CommandError(f"--media-dir {media_dir} is not a directory.")
+        bar = ProgressBar(self.stderr, enabled=verbosity >= 1)
+        started = time.monotonic()
+        importer = WordPressImporter(
+            Path(options["export"]),
+            media_dir=media_dir,
+            dry_run=options["dry_run"],
+            progress=bar.update,
+        )
+        try:
+            importer.check_file()
+            self.check_database()
+            report = importer.run()
+        except WXRError as exc:
+            raise CommandError(str(exc)) from exc
+        finally:
+            bar.finish()
+        if verbosity >= 1:
+            for line in report.lines():
+                self.stdout.write(line)
+            self.stdout.write(f"\nDone in {time.monotonic() - started:.1f} s.")
+
+    def check_database(self) -> None:
+        executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
+        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+            raise CommandError(
+                "The database is not up to date: run manage.py migrate first."
+            )
+
+
+class ProgressBar:
+    """A one-line bar on stderr when it is a terminal; occasional lines otherwise."""
+
+    WIDTH = 30
+
+    def __init__(self, stream, enabled: bool):
+        self.stream = stream
+        self.enabled = enabled
+        self.tty = enabled and stream.isatty()
+        self.last_tenth = -1
+        self.shown = False
+
+    def update(self, done: int, total: int) -> None:
+        if not self.enabled or total <= 0:
+            return
+        if self.tty:
+            filled = self.WIDTH * done // total
+            bar = "█" * filled + "·" * (self.WIDTH - filled)
+            self.stream.write(f"\r{bar} {done}/{total} posts", ending="")
+            self.stream.flush()
+            self.shown = True
+        elif (tenth := 10 * done // total) != self.last_tenth:
+            self.last_tenth = tenth
+            self.stream.write(f"{done}/{total} posts")
+
+    def finish(self) -> None:
+        if self.shown:
+            self.stream.write("")
