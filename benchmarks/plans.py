@@ -1,0 +1,93 @@
+"""Which public pages make PostgreSQL read a big table from end to end?
+
+Used by tests/test_indexes.py (at a test-sized data set) and by
+`benchmarks/run.py --explain` (at full size). Each page is requested in-process, its
+SELECTs are captured and EXPLAINed, and every "Seq Scan" on a big table is reported.
+"""
+
+import json
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+BIG_TABLES = {
+    "articles_article",
+    "articles_byline",
+    "articles_quote",
+    "taggit_taggeditem",
+    "comments_comment",
+}
+
+
+def public_pages() -> dict[str, str]:
+    """name -> URL for every public list, archive, tag, feed and story page."""
+    from articles.models import Article
+
+    story = Article.objects.published().order_by("-comment_count", "pk").first()
+    day = timezone.localdate(story.published_at)
+    tag = story.tags.order_by("pk").first()
+    author = story.bylines.select_related("author").first().author
+    section = story.section.slug
+    pages = {
+        "home": "/",
+        "home page 3": "/?page=3",
+        "article": story.get_absolute_url(),
+        "section": reverse("articles:section", args=[section]),
+        "tag": reverse("articles:tag", args=[tag.slug]),
+        "author": reverse("articles:author", args=[author.slug]),
+        "year": reverse("articles:archive_year", args=[day.year]),
+        "month": reverse("articles:archive_month", args=[day.year, day.month]),
+        "day": reverse("articles:archive_day", args=[day.year, day.month, day.day]),
+    }
+    optional = {
+        "rss": ("articles:feed", []),
+        "atom": ("articles:feed_atom", []),
+        "section feed": ("articles:section_feed", [section]),
+        "tag feed": ("articles:tag_feed", [tag.slug]),
+        "author feed": ("articles:author_feed", [author.slug]),
+        "sitemap index": ("sitemap_index", []),
+        "news sitemap": ("sitemap_news", []),
+        "articles sitemap": ("sitemap_section", ["articles"]),
+        "comments feed": ("comments:feed", []),
+        "quotes": ("articles:quotes", []),
+    }
+    for name, (route, args) in optional.items():
+        try:
+            pages[name] = reverse(route, args=args)
+        except NoReverseMatch:
+            continue
+    return pages
+
+
+def _seq_scans(node: dict, found: list) -> None:
+    if node.get("Node Type") == "Seq Scan" and node.get("Relation Name") in BIG_TABLES:
+        found.append(node["Relation Name"])
+    for child in node.get("Plans", []):
+        _seq_scans(child, found)
+
+
+def seq_scans(url: str, client: Client | None = None) -> list[tuple[str, str]]:
+    """(table, SQL) for each sequential scan of a big table while serving url."""
+    client = client or Client()
+    client.get(url)  # warm process caches, so only the steady-state queries count
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    if response.status_code != 200:
+        raise AssertionError(f"{url} answered {response.status_code}")
+    offenders = []
+    for query in captured.captured_queries:
+        sql = query["sql"]
+        if not sql.lstrip().upper().startswith("SELECT"):
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (FORMAT JSON) " + sql)
+            plan = cursor.fetchone()[0]
+        if isinstance(plan, str):
+            plan = json.loads(plan)
+        found = []
+        _seq_scans(plan[0]["Plan"], found)
+        offenders.extend((table, sql) for table in found)
+    return offenders

@@ -1,0 +1,322 @@
+"""A page cache for anonymous readers, invalidated exactly by a content version.
+
+How it stays correct:
+
+* Only anonymous GET/HEAD requests are served or stored: a request carrying any
+  cookie other than the CSRF cookie (a session, a messages cookie, anything a
+  future app sets) or an ``Authorization`` header goes straight to the view.
+* Only responses that are safe to share are stored: status 200/301/404, no
+  ``Set-Cookie`` (so no page that rendered a CSRF token or a message), no
+  ``Cache-Control: private/no-cache/no-store`` (so no editor preview), no
+  ``Vary: Cookie`` when the request had a cookie.
+* Keys contain a *content version*. Any committed write to something the public
+  pages show (stories, bylines, tags, quotes, corrections, sections, authors,
+  comments) bumps the version, so every cached page is stale on the very next
+  request. The writes come from code we don't own (the admin, reversion's
+  revert, taggit, importers), which is why this file listens to model signals.
+  Code that writes with ``QuerySet.update()`` or ``bulk_create()`` (no signals)
+  calls :func:`content_changed` itself.
+* Entries, and the ``max-age`` given to browsers and proxies, expire no later than
+  the next moment a story appears or leaves by itself (a scheduled publish time
+  or an expiry time) and the next local midnight (the masthead shows the date),
+  so a scheduled story is on every page at its publish time without a worker.
+
+The version lives in the cache when the cache is shared (Redis: every worker and
+every app server sees a bump). With a process-local cache (local memory) it is
+the modification time of a small file in ``NEWSROOM_VAR_DIR``, so gunicorn workers
+on one machine still see each other's bumps.
+"""
+
+import hashlib
+import os
+import time
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.exceptions import DisallowedHost
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.cache import (
+    cc_delim_re,
+    get_conditional_response,
+    patch_cache_control,
+    patch_vary_headers,
+    set_response_etag,
+)
+from django.utils.http import http_date
+
+VERSION_KEY = "pagecache:version"
+CACHEABLE_STATUSES = {200, 301, 404}
+UNSHAREABLE_DIRECTIVES = {"private", "no-cache", "no-store"}
+# Headers a stored page must not carry to other readers.
+UNSTORED_HEADERS = {"set-cookie", "x-page-cache"}
+
+
+# The content version -----------------------------------------------------------
+
+
+def _process_local() -> bool:
+    return isinstance(caches["default"], LocMemCache)
+
+
+def _version_file():
+    return settings.VAR_DIR / "pagecache.version"
+
+
+def content_version() -> str:
+    """The current content version; it changes whenever public content changes."""
+    if _process_local():
+        try:
+            return str(os.stat(_version_file()).st_mtime_ns)
+        except FileNotFoundError:
+            return "0"
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        # A fresh (or flushed) cache starts from the clock, never from an old number.
+        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+        version = cache.get(VERSION_KEY)
+    return str(version)
+
+
+def bump_content_version() -> None:
+    """Make every cached page stale now."""
+    if _process_local():
+        path = _version_file()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch()
+        previous = path.stat().st_mtime_ns
+        stamp = max(time.time_ns(), previous + 1)
+        os.utime(path, ns=(stamp, stamp))
+        return
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # the key was evicted: any new value invalidates
+        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+
+
+def content_changed(using: str = "default") -> None:
+    """Invalidate every cached page now and again when the transaction commits.
+
+    The bump at commit is the one that matters: a reader who rendered a page from
+    the old rows while the transaction was open stored it under the version of the
+    first bump. The first bump makes this process's own later reads in the same
+    transaction (an admin redirect, a test) fresh. Call this after writes that send
+    no model signals (``bulk_create``, ``QuerySet.update``).
+    """
+    bump_content_version()
+    transaction.on_commit(bump_content_version, using=using)
+
+
+# A new row in one of these states is on no public page (a draft story, a comment
+# held for moderation), so creating it leaves every cached page valid. Under a flood
+# of held comments this keeps the cache warm. Changing the row later still bumps.
+HIDDEN_WHEN_NEW = {
+    "articles.Article": {"draft", "review"},
+    "comments.Comment": {"pending", "spam", "trash"},
+}
+
+
+def _on_write(sender, using="default", **kwargs):
+    if kwargs.get("action", "post_").startswith("pre_"):
+        return  # m2m_changed fires before and after; the "post_" one is enough
+    instance = kwargs.get("instance")
+    if kwargs.get("created") and getattr(instance, "status", None) in (
+        HIDDEN_WHEN_NEW.get(sender._meta.label, ())
+    ):
+        return
+    content_changed(using=using)
+
+
+def content_models() -> list:
+    """The models whose rows public pages show (comments only when installed)."""
+    from django.apps import apps
+    from taggit.models import Tag, TaggedItem
+
+    from articles.models import Article, Author, Byline, Correction, Quote, Section
+
+    models = [Article, Byline, Quote, Correction, Section, Author, Tag, TaggedItem]
+    if apps.is_installed("comments"):
+        try:
+            models.append(apps.get_model("comments", "Comment"))
+        except LookupError:
+            pass
+    return models
+
+
+def connect_invalidation() -> None:
+    """Bump the content version after any committed write to public content."""
+    for model in content_models():
+        uid = f"pagecache-{model._meta.label}"
+        post_save.connect(_on_write, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(_on_write, sender=model, dispatch_uid=f"{uid}-delete")
+    from articles.models import Article
+
+    for field in (Article.tags, Article.authors):
+        through = field.through
+        m2m_changed.connect(
+            _on_write, sender=through, dispatch_uid=f"pagecache-m2m-{through}"
+        )
+
+
+# When does the public site change by itself? -----------------------------------
+
+
+def _next_local_midnight(now: datetime) -> datetime:
+    today = timezone.localdate(now)
+    return datetime.combine(
+        today + timedelta(days=1),
+        datetime.min.time(),
+        tzinfo=timezone.get_current_timezone(),
+    )
+
+
+def next_scheduled_change(version: str, now: datetime) -> datetime:
+    """The next instant pages change without a write, cached under the version."""
+    from articles.models import Article
+
+    key = f"pagecache:{version}:next-change"
+    stamp = cache.get(key)
+    if stamp is None or stamp <= now.timestamp():
+        upcoming = Article.objects.next_visibility_change(now)
+        midnight = _next_local_midnight(now)
+        stamp = (
+            min(upcoming, midnight).timestamp() if upcoming else midnight.timestamp()
+        )
+        cache.set(key, stamp, timeout=max(1, int(stamp - now.timestamp())))
+    return datetime.fromtimestamp(stamp, tz=UTC)
+
+
+# The middleware ----------------------------------------------------------------
+
+
+def _request_is_anonymous(request: HttpRequest) -> bool:
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if "HTTP_AUTHORIZATION" in request.META:
+        return False
+    return set(request.COOKIES) <= {settings.CSRF_COOKIE_NAME}
+
+
+def _response_is_shareable(request: HttpRequest, response: HttpResponse) -> bool:
+    if request.method != "GET" or response.status_code not in CACHEABLE_STATUSES:
+        return False
+    if response.streaming or response.cookies:
+        return False
+    directives = {
+        d.split("=")[0].strip().lower()
+        for d in cc_delim_re.split(response.get("Cache-Control", ""))
+    }
+    if directives & UNSHAREABLE_DIRECTIVES:
+        return False
+    vary = {v.strip().lower() for v in cc_delim_re.split(response.get("Vary", ""))}
+    return not ("cookie" in vary and request.COOKIES) and "*" not in vary
+
+
+def _page_key(request: HttpRequest, version: str) -> str:
+    url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    digest = hashlib.sha256(url.encode()).hexdigest()
+    return f"pagecache:{version}:page:{digest}"
+
+
+def _respond(request: HttpRequest, entry: dict) -> HttpResponse:
+    response = HttpResponse(
+        b"" if request.method == "HEAD" else entry["content"], status=entry["status"]
+    )
+    for name, value in entry["headers"]:
+        response.headers[name] = value
+    response["X-Page-Cache"] = "hit"
+    return get_conditional_response(
+        request,
+        etag=response.get("ETag"),
+        last_modified=entry["stored_at"],
+        response=response,
+    )
+
+
+class PageCacheMiddleware:
+    """Serve anonymous readers from the cache; store what is safe to share.
+
+    Sits right after WhiteNoise, so a hit skips sessions, CSRF, auth and views;
+    SecurityMiddleware (outside) still adds its headers to every response.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        seconds = settings.PAGE_CACHE_SECONDS
+        if seconds <= 0 or not _request_is_anonymous(request):
+            return self._mark_private(self.get_response(request))
+        try:
+            version = content_version()
+            key = _page_key(request, version)
+        except DisallowedHost:
+            return self.get_response(request)  # let CommonMiddleware answer 400
+        entry = cache.get(key)
+        now = timezone.now()
+        # Checked here too, not only by the cache's own expiry: the cache server's
+        # clock may differ from ours, and the publish time is ours.
+        if entry is not None and entry["expires"] > now.timestamp():
+            return _respond(request, entry)
+
+        until_change = next_scheduled_change(version, now) - now
+        response = self.get_response(request)
+        ttl = int(min(seconds, until_change.total_seconds()))
+        if ttl < 1 or not _response_is_shareable(request, response):
+            return self._mark_private(response)
+
+        max_age = min(ttl, settings.PAGE_CACHE_MAX_AGE)
+        patch_cache_control(response, public=True, max_age=max_age, s_maxage=max_age)
+        patch_vary_headers(response, ("Cookie", "Accept-Encoding"))
+        if not response.has_header("ETag"):
+            set_response_etag(response)
+        stored_at = int(now.timestamp())
+        response["Last-Modified"] = http_date(stored_at)
+        entry = {
+            "status": response.status_code,
+            "content": response.content,
+            "headers": [
+                (name, value)
+                for name, value in response.headers.items()
+                if name.lower() not in UNSTORED_HEADERS
+            ],
+            "stored_at": stored_at,
+            "expires": now.timestamp() + ttl,
+        }
+        cache.set(key, entry, timeout=ttl)
+        response["X-Page-Cache"] = "miss"
+        return get_conditional_response(
+            request,
+            etag=response["ETag"],
+            last_modified=stored_at,
+            response=response,
+        )
+
+    @staticmethod
+    def _mark_private(response: HttpResponse) -> HttpResponse:
+        # A page we would not share must not be shared by a proxy in front either.
+        if settings.PAGE_CACHE_SECONDS > 0 and not response.streaming:
+            if not response.has_header("Cache-Control"):
+                patch_cache_control(response, private=True)
+        return response
+
+
+def remember(name: str, compute, *, timed: bool = False):
+    """A value derived from public content, cached until that content changes.
+
+    timed=True for values that also change when a scheduled story goes live or an
+    expiry passes (list totals): they are kept only until the next such instant."""
+    version = content_version()
+    if timed:
+        version += f":{next_scheduled_change(version, timezone.now()).timestamp()}"
+    digest = hashlib.sha256(name.encode()).hexdigest()[:32]
+    key = f"pagecache:{version}:data:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout=3600)
+    return value
