@@ -2,6 +2,7 @@
 SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
+export SITE_URL ?= http://127.0.0.1:$(PORT)
 PYTHON ?= python3
 UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
 VENV_PY := .venv/bin/python
@@ -27,10 +28,12 @@ install-dev: uv
 	$(UV) sync --frozen --extra dev --python $(PYTHON)
 
 setup: install
+	@echo "Setting up the site (database in $${NEWSROOM_VAR_DIR-var}/)"
 	@mkdir -p var
 	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(MANAGE) migrate --noinput -v0
 	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(MANAGE) load_demo
 	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(MANAGE) ensure_admin
+	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(MANAGE) ensure_desk_demo
 
 run: setup
 	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(MANAGE) runserver 127.0.0.1:$(PORT)

@@ -4,3 +4,20 @@ from django.apps import AppConfig
 class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = "Stories"
+
+    def ready(self):
+        # Cached pages go stale on any write to public content, wherever it comes
+        # from (admin, reversion, taggit, importers): see newsroom/pagecache.py.
+        from newsroom import pagecache
+
+        pagecache.connect_invalidation()
+
+        # Search entries include tag names; taggit changes tags without our save().
+        from articles.signals import connect_search_signals
+
+        connect_search_signals()
+
+        # One revision holds a story with its bylines, quotes, corrections and tags.
+        from articles import revisions
+
+        revisions.register()

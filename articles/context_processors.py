@@ -1,6 +1,11 @@
 from django.conf import settings
 
 from articles.models import Section
+from newsroom.pagecache import remember
+
+
+def _nav_sections():
+    return remember("nav-sections", lambda: list(Section.objects.all()))
 
 
 def site(request):
@@ -8,5 +13,7 @@ def site(request):
     return {
         "SITE_NAME": settings.SITE_NAME,
         "SITE_URL": settings.SITE_URL,
-        "nav_sections": Section.objects.all(),
+        "SITE_LANGUAGE": settings.SITE_LANGUAGE,
+        # Evaluated only by templates that show it; cached until content changes.
+        "nav_sections": _nav_sections,
     }

@@ -2,23 +2,63 @@
 
 from datetime import date
 
-from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Count
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
-from articles.models import Article, Author, Byline, Section, local_day_bounds
+from articles.models import (
+    Article,
+    ArticleRedirect,
+    Author,
+    Byline,
+    Quote,
+    Section,
+    WordPressImport,
+    local_day_bounds,
+)
+from articles.navigation import is_slug, story_navigation
+from newsroom.pagecache import remember
 
 PAGE_SIZE = 12
 
 
-def paginate(request: HttpRequest, queryset, per_page: int = PAGE_SIZE):
-    """The requested page of a list; a page that does not exist is a 404, not a 500."""
-    paginator = Paginator(queryset, per_page, allow_empty_first_page=True)
+class PublicListPaginator(Paginator):
+    """Counting 100,000 published stories is the slowest query of a big list page,
+    and the total only changes with the content: remember it until then."""
+
+    def __init__(self, *args, count_key: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_key = count_key
+
+    @cached_property
+    def count(self) -> int:
+        return remember(self.count_key, self.object_list.count, timed=True)
+
+
+def paginate(
+    request: HttpRequest, queryset, per_page: int = PAGE_SIZE, public: bool = False
+):
+    """The requested page of a list; a page that does not exist is a 404, not a 500.
+
+    public=True: the list is the same for every reader (published stories only), so
+    its total may be shared through the cache, keyed by the address."""
+    if public:
+        query = request.GET.copy()
+        query.pop("page", None)
+        paginator = PublicListPaginator(
+            queryset,
+            per_page,
+            allow_empty_first_page=True,
+            count_key=f"list-count:{request.path}?{query.urlencode()}",
+        )
+    else:
+        paginator = Paginator(queryset, per_page, allow_empty_first_page=True)
     raw = request.GET.get("page", "1")
     if not raw.isascii() or not raw.isdigit():
         raise Http404("No such page.")
@@ -31,7 +71,7 @@ def paginate(request: HttpRequest, queryset, per_page: int = PAGE_SIZE):
 def story_list(
     request, template: str, queryset, allow_empty: bool = True, **context
 ) -> HttpResponse:
-    page = paginate(request, queryset.for_listing().defer("body"))
+    page = paginate(request, queryset.for_listing().defer("body"), public=True)
     if not allow_empty and page.paginator.count == 0:
         raise Http404("No published stories here.")
     return render(
@@ -41,37 +81,37 @@ def story_list(
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
+    if "p" in request.GET:  # an old WordPress link, /?p=123
+        article = WordPressImport.published_story(request.GET["p"])
+        if article is None:
+            raise Http404("No story at this address.")
+        return redirect(article, permanent=True)
     return story_list(request, "articles/home.html", Article.objects.published())
 
 
 def _detail_queryset():
     return Article.objects.select_related("section").prefetch_related(
         "tags",
-        "quotes",
+        # Quote's default ordering goes through the article (a join); one story's
+        # quotes need only their number.
+        Prefetch("quotes", queryset=Quote.objects.order_by("number")),
         "corrections",
-        "bylines__author",
-    )
-
-
-def _related_stories(article: Article, limit: int = 4):
-    tag_ids = [tag.pk for tag in article.tags.all()]
-    if not tag_ids:
-        return []
-    return list(
-        Article.objects.published()
-        .filter(tags__in=tag_ids)
-        .exclude(pk=article.pk)
-        .annotate(shared_tags=Count("tags"))
-        .order_by("-shared_tags", "-published_at")
-        .select_related("section")[:limit]
+        Prefetch("bylines", queryset=Byline.objects.select_related("author")),
     )
 
 
 def render_article(request: HttpRequest, article: Article, **context) -> HttpResponse:
+    # Related stories, previous/next and "more in this section": one query.
+    navigation = story_navigation(article)
     return render(
         request,
         "articles/article_detail.html",
-        {"article": article, "related": _related_stories(article), **context},
+        {
+            "article": article,
+            "related": navigation.related,
+            "navigation": navigation,
+            **context,
+        },
     )
 
 
@@ -83,14 +123,30 @@ def article_detail(request, year: int, month: int, day: int, slug: str) -> HttpR
         raise Http404("No such date.") from exc
     article = _detail_queryset().published().on_day(story_day).filter(slug=slug).first()
     if article is None:
-        raise Http404("No story at this address.")
+        # A live story whose slug or date changed keeps its old address working.
+        moved = (
+            ArticleRedirect.objects.filter(
+                day=story_day, slug=slug, article__in=Article.objects.published()
+            )
+            .select_related("article")
+            .first()
+        )
+        if moved is None:
+            raise Http404("No story at this address.")
+        return redirect(moved.article, permanent=True)
     return render_article(request, article)
 
 
 @require_safe
-@permission_required("articles.change_article", raise_exception=True)
 def article_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    article = get_object_or_404(_detail_queryset(), pk=pk)
+    user = request.user
+    if not (
+        user.has_perm("articles.change_article")
+        or user.has_perm("articles.change_own_article")
+    ):
+        raise PermissionDenied
+    # Editors preview any story, contributors and authors their own.
+    article = get_object_or_404(_detail_queryset().for_desk(user), pk=pk)
     response = render_article(request, article, preview=True)
     add_never_cache_headers(response)  # an editor's preview must never be cached
     response["X-Robots-Tag"] = "noindex, nofollow"
@@ -110,8 +166,10 @@ def section_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    if not is_slug(slug):  # e.g. a NUL byte, which PostgreSQL refuses
+        raise Http404("No such topic.")
     tag = get_object_or_404(Tag, slug=slug)
-    stories = Article.objects.published().filter(tags=tag)
+    stories = Article.objects.published().tagged(tag)
     # A tag used only on drafts does not exist for readers.
     return story_list(
         request, "articles/tag_detail.html", stories, allow_empty=False, tag=tag
@@ -120,6 +178,8 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def author_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    if not is_slug(slug):
+        raise Http404("No such author.")
     author = get_object_or_404(Author, slug=slug)
     stories = Article.objects.published().filter(
         pk__in=Byline.objects.filter(author=author).values("article_id")

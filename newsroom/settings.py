@@ -7,6 +7,8 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -40,6 +42,8 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 SITE_NAME = os.environ.get("SITE_NAME", "The Newsroom")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_LANGUAGE = os.environ.get("SITE_LANGUAGE", "en")
+# Feeds carry each story's full text (on) or only its standfirst (off).
+FEED_FULL_CONTENT = env_bool("FEED_FULL_CONTENT")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -58,11 +62,19 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "articles",
+    "comments",
 ]
 
 MIDDLEWARE = [
+    # One log line per request (LOG_FORMAT), then where its reads may go (replicas).
+    "newsroom.requestlog.RequestLogMiddleware",
+    "newsroom.routers.PrimaryPinMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outermost after static files: a hit skips sessions, CSRF, auth and the view.
+    "newsroom.pagecache.PageCacheMiddleware",
+    # A request that writes is one transaction; a 5xx rolls it back (newsroom/faults.py).
+    "newsroom.faults.AtomicWritesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -71,6 +83,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Innermost: marks a commenter's private preview of a held comment no-store,
+    # so the page cache (outside) never stores it.
+    "comments.middleware.private_comment_preview",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -110,6 +125,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+else:
+    # A database that cannot be reached fails fast (a 503 page), not after minutes.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5)
+    )
+# Read replicas (optional): public reads go to them, see newsroom/routers.py.
+for _n, _url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
+    DATABASES[f"replica{_n}"] = dj_database_url.parse(
+        _url,
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+    ) | {"OPTIONS": DATABASES["default"]["OPTIONS"], "TEST": {"MIRROR": "default"}}
+DATABASE_REPLICAS = [alias for alias in DATABASES if alias != "default"]
+DATABASE_ROUTERS = ["newsroom.routers.ReplicaRouter"]
+# After a write, this browser reads from the primary for a few seconds (replica lag).
+DATABASE_REPLICA_PIN_SECONDS = env_int("DATABASE_REPLICA_PIN_SECONDS", 10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set (shared by every worker), local memory otherwise.
@@ -117,15 +148,29 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, but a Redis outage is a miss, not a 500.
+            "BACKEND": "newsroom.cache_backend.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "newsroom"),
+            "OPTIONS": {
+                "socket_connect_timeout": float(
+                    os.environ.get("REDIS_CONNECT_TIMEOUT", 0.5)
+                ),
+                "socket_timeout": float(os.environ.get("REDIS_SOCKET_TIMEOUT", 1)),
+                "DOWN_RETRY_SECONDS": float(os.environ.get("REDIS_RETRY_SECONDS", 5)),
+            },
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# Page cache for anonymous readers (newsroom/pagecache.py); 0 switches it off.
+# Entries are invalidated exactly on every content change; PAGE_CACHE_MAX_AGE is how
+# long browsers and proxies (which cannot see that invalidation) may keep a page.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
+PAGE_CACHE_MAX_AGE = env_int("PAGE_CACHE_MAX_AGE", 10)
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -163,6 +208,39 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Media on S3-compatible object storage (MEDIA_STORAGE=s3): every app server reads
+# and writes the same bucket. Local files in MEDIA_ROOT stay the default.
+MEDIA_STORAGE = os.environ.get("MEDIA_STORAGE", "local").strip().lower()
+if MEDIA_STORAGE not in {"local", "s3"}:
+    raise ImproperlyConfigured("MEDIA_STORAGE must be 'local' or 's3'.")
+if MEDIA_STORAGE == "s3":
+    from botocore.config import Config as _BotoConfig
+
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
+    AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+    if not AWS_STORAGE_BUCKET_NAME:
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME.")
+    AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL") or None
+    AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME") or None
+    AWS_ACCESS_KEY_ID = os.environ.get("AWS_ACCESS_KEY_ID") or None
+    AWS_SECRET_ACCESS_KEY = os.environ.get("AWS_SECRET_ACCESS_KEY") or None
+    AWS_S3_CUSTOM_DOMAIN = os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None
+    AWS_S3_URL_PROTOCOL = os.environ.get("AWS_S3_URL_PROTOCOL", "https:")
+    AWS_LOCATION = os.environ.get("AWS_LOCATION", "")
+    # Images are public: plain URLs (no expiring signatures) that CDNs can cache.
+    AWS_QUERYSTRING_AUTH = env_bool("AWS_QUERYSTRING_AUTH", False)
+    AWS_DEFAULT_ACL = None  # the bucket policy decides who may read
+    AWS_S3_FILE_OVERWRITE = False
+    AWS_S3_OBJECT_PARAMETERS = {"CacheControl": "public, max-age=31536000, immutable"}
+    # A store that is down fails an upload in seconds with a clear admin error.
+    AWS_S3_CLIENT_CONFIG = _BotoConfig(
+        s3={"addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE") or "auto"},
+        signature_version="s3v4",
+        connect_timeout=env_int("AWS_S3_CONNECT_TIMEOUT", 3),
+        read_timeout=env_int("AWS_S3_READ_TIMEOUT", 20),
+        retries={"max_attempts": env_int("AWS_S3_MAX_ATTEMPTS", 3), "mode": "standard"},
+    )
+
 # Serve uploaded media from the app server (renditions are plain files); behind
 # nginx, let nginx serve MEDIA_ROOT and switch this off.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
@@ -215,7 +293,9 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "style-src": ["'self'", "'unsafe-inline'"],
-        "script-src": ["'self'"],
+        # The nonce is only issued where a page asks for it: the admin's body editor
+        # needs an inline import map (articles/admin.py).
+        "script-src": ["'self'", NONCE],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
         "base-uri": ["'self'"],
@@ -226,13 +306,34 @@ CONTENT_SECURITY_POLICY = {
 # Trusted proxies whose X-Forwarded-For may name the client (comma-separated IPs).
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 
+# Comments: per-IP posting limit (posts per window, through the cache so it holds
+# across workers with Redis), optional Akismet, optional Gravatar avatars.
+COMMENTS_RATE_LIMIT = env_int("COMMENTS_RATE_LIMIT", 10)
+COMMENTS_RATE_WINDOW = env_int("COMMENTS_RATE_WINDOW", 600)
+AKISMET_API_KEY = os.environ.get("AKISMET_API_KEY", "")
+AKISMET_API_URL = os.environ.get("AKISMET_API_URL", "https://rest.akismet.com/1.1")
+AKISMET_TIMEOUT = env_int("AKISMET_TIMEOUT", 5)
+COMMENTS_GRAVATAR = env_bool("COMMENTS_GRAVATAR")
+if COMMENTS_GRAVATAR:
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(
+        "https://secure.gravatar.com"
+    )
+
+# LOG_FORMAT=json: one JSON object per line (newsroom/requestlog.py), for collectors.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain").strip().lower()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "newsroom.requestlog.JsonFormatter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -1,6 +1,18 @@
+import os
+
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Give each pytest process its own PostgreSQL test database, so runs never collide."""
+    from django.conf import settings
+
+    for alias in settings.DATABASES.values():
+        if alias["ENGINE"] != "django.db.backends.sqlite3":
+            alias.setdefault("TEST", {})["NAME"] = f"test_newsroom_{os.getpid()}"
 
 
 @pytest.fixture(autouse=True)
@@ -14,6 +26,12 @@ def _test_settings(settings, tmp_path):
     }
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # The page cache is exercised by tests/test_pagecache.py; elsewhere every
+    # request reaches its view, so query counts and fresh-data checks stay exact.
+    settings.PAGE_CACHE_SECONDS = 0
+    # The local-memory page cache's version stamp (and any other var/ file) lives
+    # per test, so concurrent test runs and dev servers never bump each other.
+    settings.VAR_DIR = tmp_path / "var"
     cache.clear()
     yield
     cache.clear()

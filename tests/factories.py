@@ -57,3 +57,23 @@ def image_file(
     Image.new("RGB", size, color).save(buffer, image_format)
     content_type = f"image/{image_format.lower()}"
     return SimpleUploadedFile(name, buffer.getvalue(), content_type=content_type)
+
+
+def make_comment(article, **overrides):
+    """An approved comment by a reader, unless told otherwise."""
+    from comments.models import Comment
+
+    n = next(_counter)
+    defaults = {
+        "author_name": f"Reader {n}",
+        "author_email": f"reader{n}@example.com",
+        "content": f"Comment number {n}.",
+        "status": Comment.Status.APPROVED,
+        "ip_address": "203.0.113.5",
+        "created_at": timezone.now() - timedelta(hours=1),
+    }
+    values = defaults | overrides
+    parent = values.get("parent")
+    if parent is not None and "depth" not in values:
+        values["depth"] = parent.depth + 1
+    return Comment.objects.create(article=article, **values)

@@ -158,3 +158,13 @@ def test_quote_source_link_must_be_http():
     quote.source_url = "javascript:alert(1)"
     with pytest.raises(ValidationError):
         quote.full_clean()
+
+
+def test_saving_a_stale_copy_of_a_story_keeps_the_approved_comment_count():
+    story = make_article()
+    stale_copy = Article.objects.get(pk=story.pk)
+    Article.objects.filter(pk=story.pk).update(comment_count=3)
+    stale_copy.headline = "Edited headline"
+    stale_copy.save()
+    story.refresh_from_db()
+    assert (story.headline, story.comment_count) == ("Edited headline", 3)

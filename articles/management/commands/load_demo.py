@@ -36,9 +36,15 @@ class Command(BaseCommand):
                     continue
                 self.create_story(story, sections[story.section])
                 created += 1
+            # Comments under the seed story (comments/demo.py; idempotent too).
+            from comments.demo import load_demo_comments
+
+            seed = Article.objects.filter(slug=seed_story().slug).first()
+            comments_created = load_demo_comments(seed) if seed else 0
         if options["verbosity"]:
             self.stdout.write(
-                f"Demo content: {created} stories created, {skipped} already present."
+                f"Demo content: {created} stories created, {skipped} already present, "
+                f"{comments_created} comments created."
             )
 
     def create_story(self, story: DemoStory, section: Section) -> Article:
