@@ -60,6 +60,7 @@ def _published_article(raw) -> Article:
 
 
 @csrf_exempt  # see the module docstring: Origin/Referer + signed timestamp instead
+@transaction.non_atomic_requests  # only the save is a transaction, not the spam check
 @never_cache
 @require_POST
 def post_comment(request: HttpRequest) -> HttpResponse:

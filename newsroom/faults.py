@@ -5,6 +5,9 @@
   server error. A comment whose row was written before the connection dropped is
   therefore gone with the rest of the request, never left half-saved. Reads stay
   outside transactions (on SQLite, IMMEDIATE transactions would serialise them).
+  A view marked ``@transaction.non_atomic_requests`` keeps its own, shorter
+  transactions: the comment form must not hold SQLite's write lock while it waits
+  for a spam check over the network.
 * ``server_error`` (the project's ``handler500``) answers 503 with
   ``templates/503.html`` and ``Retry-After`` when the error was the database going
   away (``OperationalError``/``InterfaceError``), and the usual 500 page otherwise.
@@ -17,6 +20,7 @@ import sys
 from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.template import TemplateDoesNotExist, loader
+from django.urls import Resolver404, resolve
 from django.views.decorators.csrf import requires_csrf_token
 
 logger = logging.getLogger("newsroom.faults")
@@ -33,13 +37,21 @@ class AtomicWritesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.method in SAFE_METHODS:
+        if request.method in SAFE_METHODS or self._view_manages_transactions(request):
             return self.get_response(request)
         with transaction.atomic(using=DEFAULT_DB_ALIAS):
             response = self.get_response(request)
             if response.status_code >= 500:
                 transaction.set_rollback(True, using=DEFAULT_DB_ALIAS)
         return response
+
+    @staticmethod
+    def _view_manages_transactions(request: HttpRequest) -> bool:
+        try:
+            view = resolve(request.path_info).func
+        except Resolver404:
+            return False
+        return DEFAULT_DB_ALIAS in getattr(view, "_non_atomic_requests", set())
 
 
 def database_unavailable_response() -> HttpResponse:

@@ -775,3 +775,27 @@ def test_comment_counts_in_story_lists_cost_no_extra_queries(client):
     assert html.count("2 comments") == 3
     # The count is the stored Article.comment_count: no comment table is read.
     assert not _comment_queries(queries)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_spam_checks_run_outside_the_write_transaction(client, monkeypatch):
+    """A slow spam check (Akismet) must not hold SQLite's write lock for other writers."""
+    from django.db import transaction
+
+    from comments import moderation
+
+    article = make_article()
+    seen = []
+    real_screen = moderation.screen
+
+    def recording_screen(*args, **kwargs):
+        seen.append(transaction.get_connection().in_atomic_block)
+        return real_screen(*args, **kwargs)
+
+    monkeypatch.setattr(moderation, "screen", recording_screen)
+    response = client.post(
+        reverse("comments:post"), form_data(article), HTTP_ORIGIN="http://testserver"
+    )
+    assert response.status_code == 302
+    assert Comment.objects.filter(article=article).count() == 1
+    assert seen == [False]
