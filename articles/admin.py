@@ -368,7 +368,7 @@ class ArticleAdmin(StorageErrorAdminMixin, VersionAdmin):
     actions = ["submit_selected", "publish_selected", "unpublish_selected"]
     list_per_page = 50
     fieldsets = [
-        (None, {"fields": ["headline", "slug", "standfirst", "body"]}),
+        (None, {"fields": ["headline", "slug", "standfirst", "body", "raw_html"]}),
         (
             "Publishing",
             {
@@ -444,7 +444,27 @@ class ArticleAdmin(StorageErrorAdminMixin, VersionAdmin):
         readonly = ["desk_status", "updated_at"]
         if not workflow.allowed(request.user, "publish", obj or Article()):
             readonly += ["published_at", "expires_at"]
+        if not workflow.may_keep_raw_html(request.user):
+            readonly.append("raw_html")
+            if obj is not None and obj.raw_html:
+                readonly.append("body")  # an editor's HTML would not survive the editor
         return readonly
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None or not obj.raw_html or "body" not in form_class.base_fields:
+            return form_class
+
+        class HtmlSourceForm(form_class):
+            # The rich editor would rewrite the markup: editors edit the source.
+            body = forms.CharField(
+                required=False,
+                widget=forms.Textarea(
+                    attrs={"rows": 30, "class": "vLargeTextField html-source"}
+                ),
+            )
+
+        return HtmlSourceForm
 
     # Columns.
 

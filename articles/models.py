@@ -16,7 +16,7 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
 from articles import images, search, workflow
-from articles.sanitize import sanitize_body
+from articles.sanitize import sanitize_body, sanitize_trusted_body
 
 BODY_EDITOR_EXTENSIONS = {
     "Bold": True,
@@ -296,6 +296,12 @@ class Article(models.Model):
     image_caption = models.CharField(max_length=500, blank=True)
     image_credit = models.CharField(max_length=250, blank=True)
 
+    raw_html = models.BooleanField(
+        "hand-written HTML",
+        default=False,
+        help_text="Editors only: edit the body as HTML source and keep layout markup "
+        "the editor would drop. Scripts, frames and event handlers are still removed.",
+    )
     allow_comments = models.BooleanField(
         "comments open", default=True, help_text="Readers may comment on this story."
     )
@@ -328,6 +334,7 @@ class Article(models.Model):
             ("change_own_article", "Can write and edit own stories"),
             ("publish_own_article", "Can publish, schedule and unpublish own stories"),
             ("publish_article", "Can publish, schedule and unpublish any story"),
+            ("keep_raw_html", "Can keep hand-written HTML in story bodies"),
         ]
 
     def __str__(self):
@@ -336,7 +343,8 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(self.headline)
-        self.body = sanitize_body(self.body)
+        clean = sanitize_trusted_body if self.raw_html else sanitize_body
+        self.body = clean(self.body)
         old_address = None
         address_may_change = kwargs.get("update_fields") is None or bool(
             {"slug", "published_at"} & set(kwargs["update_fields"])
@@ -379,6 +387,13 @@ class Article(models.Model):
                 "slug": self.slug,
             },
         )
+
+    def clean_fields(self, exclude=None):
+        if self.raw_html:
+            # The body field's own cleaning is the rich editor's allow-list; an
+            # editor's hand-written HTML is cleaned by save() with the trusted one.
+            exclude = {*(exclude or ()), "body"}
+        super().clean_fields(exclude=exclude)
 
     def clean(self):
         if self.featured_image and not self.image_alt.strip():

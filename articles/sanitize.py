@@ -61,6 +61,72 @@ _body_cleaner = nh3.Cleaner(
 )
 
 
+# Editors may keep hand-written HTML: layout elements, media, classes, ids, data-
+# and aria- attributes survive. What executes never does: no script, style, frame or
+# object, no event handlers, no inline style, no javascript: URLs.
+TRUSTED_TAGS = BODY_TAGS | {
+    "div",
+    "span",
+    "section",
+    "aside",
+    "details",
+    "summary",
+    "dl",
+    "dt",
+    "dd",
+    "caption",
+    "colgroup",
+    "col",
+    "picture",
+    "source",
+    "video",
+    "audio",
+    "track",
+    "del",
+    "ins",
+    "kbd",
+    "samp",
+    "var",
+    "wbr",
+    "h5",
+    "h6",
+}
+TRUSTED_GENERIC_ATTRIBUTES = {"class", "id", "lang", "dir", "title", "role"}
+TRUSTED_ATTRIBUTES = {
+    **BODY_ATTRIBUTES,
+    "source": {"src", "srcset", "type", "media", "sizes"},
+    "img": BODY_ATTRIBUTES["img"] | {"srcset", "sizes", "decoding"},
+    "video": {
+        "src",
+        "poster",
+        "controls",
+        "width",
+        "height",
+        "preload",
+        "muted",
+        "loop",
+    },
+    "audio": {"src", "controls", "preload", "loop"},
+    "track": {"src", "kind", "srclang", "label", "default"},
+    "col": {"span"},
+    "details": {"open"},
+}
+
+_trusted_cleaner = nh3.Cleaner(
+    tags=TRUSTED_TAGS,
+    attributes={"*": TRUSTED_GENERIC_ATTRIBUTES, **TRUSTED_ATTRIBUTES},
+    generic_attribute_prefixes={"data-", "aria-"},
+    url_schemes=URL_SCHEMES,
+    link_rel="noopener noreferrer",
+    strip_comments=False,
+)
+
+
+def sanitize_trusted_body(html: str) -> str:
+    """Clean an editor's hand-written HTML: structure kept, nothing that executes."""
+    return _trusted_cleaner.clean(html) if html else ""
+
+
 def sanitize_body(html: str) -> str:
     """Clean story HTML: no script, no event handlers, only http(s)/mailto links."""
     if not html:

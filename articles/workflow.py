@@ -63,6 +63,11 @@ def may_publish(user, article) -> bool:
     )
 
 
+def may_keep_raw_html(user) -> bool:
+    """Hand-written body HTML is an editor's call (the Editor role and superusers)."""
+    return user.has_perm("articles.keep_raw_html")
+
+
 def may_change(user, article) -> bool:
     if user.has_perm("articles.change_article"):
         return True
