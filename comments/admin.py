@@ -72,22 +72,6 @@ class CommentAdmin(admin.ModelAdmin):
             "deleted permanently",
         ),
     ]
-    fields = [
-        "article",
-        "parent",
-        "status",
-        "status_reason",
-        "content",
-        "author_name",
-        "author_email",
-        "author_url",
-        "user",
-        "ip_address",
-        "user_agent",
-        "created_at",
-        "moderated_at",
-        "moderated_by",
-    ]
     # Status changes only through the actions (one model method each), so the
     # article's comment count and the audit fields stay right.
     readonly_fields = [
@@ -101,6 +85,14 @@ class CommentAdmin(admin.ModelAdmin):
         "created_at",
         "moderated_at",
         "moderated_by",
+    ]
+    fields = [
+        *readonly_fields[:4],
+        "content",
+        "author_name",
+        "author_email",
+        "author_url",
+        *readonly_fields[4:],
     ]
 
     def get_queryset(self, request):
