@@ -130,6 +130,9 @@ else:
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5)
     )
+    # PostgreSQL's JIT compiles "expensive-looking" plans: ~1 s of compiling for the
+    # article page's navigation query at 100,000 stories, which then runs in 12 ms.
+    DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
 # Read replicas (optional): public reads go to them, see newsroom/routers.py.
 for _n, _url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
     DATABASES[f"replica{_n}"] = dj_database_url.parse(

@@ -18,6 +18,7 @@ from comments.forms import CommentForm
 from comments.models import Comment, DiscussionSettings
 from comments.moderation import comments_open, max_depth
 from comments.preview import previewed_comment_id
+from comments.rendering import render_thread
 
 register = template.Library()
 
@@ -145,10 +146,13 @@ def comments_for(context, article):
     if form.is_bound and request is not None and request.user.is_authenticated:
         confirm_token = get_token(request)
 
+    article_url = article.get_absolute_url()
     return {
         "article": article,
-        "article_url": article.get_absolute_url(),
+        "article_url": article_url,
         "comments": roots,
+        # Built in Python: a template include per comment cost ~0.6 ms each.
+        "thread": render_thread(roots, article_url),
         "approved_count": approved_count,
         "paging": paging,
         "is_open": is_open,
