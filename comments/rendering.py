@@ -6,12 +6,25 @@ classes, ``rel`` attributes, avatars, permalinks, ``<time>`` and Reply links tha
 ``comments/_comment.html`` used to produce) with every value escaped.
 """
 
-from django.template.defaultfilters import date as date_filter
+from functools import lru_cache
+
+from django.utils import translation
+from django.utils.dates import MONTHS
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
 
-PERMALINK_DATE = r"j F Y \a\t H:i"
+
+@lru_cache(maxsize=256)
+def _month_name(language: str | None, number: int) -> str:
+    return str(MONTHS[number])  # translated into the active (cached) language
+
+
+def _permalink_date(moment) -> str:
+    """Django's "j F Y \\a\\t H:i" without its per-call format lookups (two per
+    comment were a third of a long thread's rendering time)."""
+    month = _month_name(translation.get_language(), moment.month)
+    return f"{moment.day} {month} {moment.year} at {moment:%H:%M}"
 
 
 def _comment(comment, article_url: str, out: list) -> None:
@@ -48,8 +61,8 @@ def _comment(comment, article_url: str, out: list) -> None:
     out.append(
         '</b> <span class="says">says:</span>\n'
         f'      <a class="comment__permalink" href="#comment-{pk}">'
-        f'<time datetime="{date_filter(created, "c")}">'
-        f"{date_filter(created, PERMALINK_DATE)}</time></a>\n      "
+        f'<time datetime="{created.isoformat()}">'
+        f"{_permalink_date(created)}</time></a>\n      "
     )
     if pending:
         out.append(
