@@ -109,6 +109,9 @@ TEMPLATES = [
 
 # Database: SQLite in var/ unless DATABASE_URL says otherwise.
 VAR_DIR = Path(os.environ.get("NEWSROOM_VAR_DIR", BASE_DIR / "var"))
+if "DATABASE_URL" not in os.environ:
+    # The embedded database must not fail on a fresh checkout or a new NEWSROOM_VAR_DIR.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'newsroom.sqlite3'}"),
