@@ -293,11 +293,7 @@ class BylineFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() and self.value().isdigit():
-            return queryset.filter(
-                pk__in=Byline.objects.filter(author_id=self.value()).values(
-                    "article_id"
-                )
-            )
+            return queryset.bylined(author_id=self.value())
         return queryset
 
 
@@ -436,9 +432,7 @@ class ArticleAdmin(StorageErrorAdminMixin, VersionAdmin):
         return self._writes(request)
 
     def _writes(self, request):
-        return request.user.has_perm(
-            "articles.change_article"
-        ) or request.user.has_perm("articles.change_own_article")
+        return workflow.may_write(request.user)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = ["desk_status", "updated_at"]
@@ -717,12 +711,12 @@ class ArticleAdmin(StorageErrorAdminMixin, VersionAdmin):
     # Deleted stories come back only through editors.
 
     def recoverlist_view(self, request, extra_context=None):
-        if not request.user.has_perm("articles.change_article"):
+        if not workflow.may_recover(request.user):
             raise PermissionDenied
         return super().recoverlist_view(request, extra_context)
 
     def recover_view(self, request, version_id, extra_context=None):
-        if not request.user.has_perm("articles.change_article"):
+        if not workflow.may_recover(request.user):
             raise PermissionDenied
         return super().recover_view(request, version_id, extra_context)
 

@@ -18,9 +18,9 @@ from django.utils import feedgenerator
 from django.utils.feedgenerator import Enclosure
 from taggit.models import Tag
 
-from articles.models import Article, Author, Byline, Section
+from articles.models import Article, Author, Section
 from articles.navigation import is_slug
-from articles.seo import absolute
+from articles.seo import absolute, date_modified
 
 FEED_ITEMS = 20
 MEDIA_NS = "http://search.yahoo.com/mrss/"
@@ -138,7 +138,7 @@ class StoryFeed(Feed):
         return item.published_at
 
     def item_updateddate(self, item):
-        return max(d for d in (item.published_at, item.updated_at) if d)
+        return date_modified(item)
 
     def item_author_name(self, item):
         return ", ".join(author.name for author in item.byline_list) or None
@@ -223,7 +223,7 @@ class TagFeed(StoryFeed):
         return absolute(reverse("articles:tag", args=[obj.slug]))
 
     def stories(self, obj):
-        return Article.objects.published().filter(tags=obj)
+        return Article.objects.published().tagged(obj)
 
 
 class AuthorFeed(StoryFeed):
@@ -250,9 +250,7 @@ class AuthorFeed(StoryFeed):
         return absolute(obj.get_absolute_url())
 
     def stories(self, obj):
-        return Article.objects.published().filter(
-            pk__in=Byline.objects.filter(author=obj).values("article_id")
-        )
+        return Article.objects.published().bylined(author=obj)
 
 
 def atom(feed_class):

@@ -166,6 +166,12 @@ class ArticleQuerySet(models.QuerySet):
         times = list(row[0].values()) if row else []
         return min((t for t in times if t is not None), default=None)
 
+    def bylined(self, **byline_filter):
+        """Stories with a byline matching the filter, e.g. ``bylined(author=a)``."""
+        return self.filter(
+            pk__in=Byline.objects.filter(**byline_filter).values("article_id")
+        )
+
     def owned_by(self, user):
         """Stories the user created or carries a byline on."""
         return self.filter(

@@ -22,7 +22,7 @@ from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
 from django.contrib.sitemaps.views import sitemap as django_sitemap
 from django.db import connection
 from django.db.models import Max, Window
-from django.db.models.functions import Greatest, RowNumber
+from django.db.models.functions import Coalesce, Greatest, RowNumber
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -148,7 +148,13 @@ def article_pages() -> list[datetime.datetime]:
         Article.objects.published()
         .annotate(
             sitemap_row=Window(RowNumber(), order_by=["published_at", "id"]),
-            sitemap_changed=Greatest("published_at", "modified_at"),
+            # seo.story_lastmod in SQL; COALESCE because SQLite's MAX() of a
+            # NULL is NULL.
+            sitemap_changed=Greatest(
+                "published_at",
+                "modified_at",
+                Coalesce("updated_at", "published_at"),
+            ),
         )
         .values("sitemap_row", "sitemap_changed")
     )

@@ -7,11 +7,11 @@ from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.cache import add_never_cache_headers
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
+from articles import workflow
 from articles.models import (
     Article,
     ArticleRedirect,
@@ -23,6 +23,7 @@ from articles.models import (
     local_day_bounds,
 )
 from articles.navigation import is_slug, story_navigation
+from articles.previews import mark_preview
 from newsroom.pagecache import remember
 
 PAGE_SIZE = 12
@@ -139,18 +140,11 @@ def article_detail(request, year: int, month: int, day: int, slug: str) -> HttpR
 
 @require_safe
 def article_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
-    if not (
-        user.has_perm("articles.change_article")
-        or user.has_perm("articles.change_own_article")
-    ):
+    if not workflow.may_write(request.user):
         raise PermissionDenied
     # Editors preview any story, contributors and authors their own.
-    article = get_object_or_404(_detail_queryset().for_desk(user), pk=pk)
-    response = render_article(request, article, preview=True)
-    add_never_cache_headers(response)  # an editor's preview must never be cached
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
+    article = get_object_or_404(_detail_queryset().for_desk(request.user), pk=pk)
+    return mark_preview(render_article(request, article, preview=True))
 
 
 @require_safe
@@ -181,9 +175,7 @@ def author_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if not is_slug(slug):
         raise Http404("No such author.")
     author = get_object_or_404(Author, slug=slug)
-    stories = Article.objects.published().filter(
-        pk__in=Byline.objects.filter(author=author).values("article_id")
-    )
+    stories = Article.objects.published().bylined(author=author)
     return story_list(
         request,
         "articles/author_detail.html",

@@ -116,6 +116,18 @@ def require(user, action: str, article) -> None:
         )
 
 
+def may_write(user) -> bool:
+    """Use the desk at all: write own stories (or any story)."""
+    return user.has_perm("articles.change_article") or user.has_perm(
+        "articles.change_own_article"
+    )
+
+
+def may_recover(user) -> bool:
+    """Bring back deleted stories: editors only."""
+    return user.has_perm("articles.change_article")
+
+
 def may_publish_anything(user) -> bool:
     """Offer publishing controls at all (the per-story check still applies)."""
     return user.has_perm("articles.publish_article") or user.has_perm(
@@ -137,9 +149,9 @@ def describe_status(article, now=None) -> str:
         return article.get_status_display()
     if article.published_at is None:
         return "Published (no publish time)"
-    if article.published_at > now:
+    if article.is_scheduled(now):
         return f"Scheduled for {format_moment(article.published_at)}"
-    if article.expires_at and article.expires_at <= now:
+    if not article.is_published(now):
         return f"Expired {format_moment(article.expires_at)}"
     if article.expires_at:
         return f"Live until {format_moment(article.expires_at)}"

@@ -2,6 +2,8 @@
 
 from django import template
 
+from articles import workflow
+
 register = template.Library()
 
 
@@ -13,9 +15,6 @@ def desk_attention(context):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"show": False}
-    if not (
-        user.has_perm("articles.change_article")
-        or user.has_perm("articles.change_own_article")
-    ):
+    if not workflow.may_write(user):
         return {"show": False}
     return {"show": True, **attention(user)}
