@@ -1,12 +1,12 @@
 """The moderation queue and the Discussion settings page."""
 
 from django.contrib import admin, messages
-from django.contrib.auth import get_permission_codename
 from django.shortcuts import redirect
 from django.template.defaultfilters import truncatechars
 from django.urls import reverse
 
 from comments.models import Comment, DiscussionSettings
+from comments.moderation import can_moderate
 
 
 def _transition_action(method: str, description: str, past: str):
@@ -108,10 +108,7 @@ class CommentAdmin(admin.ModelAdmin):
         return truncatechars(" ".join(obj.content.split()), 90)
 
     def has_moderate_permission(self, request):
-        opts = self.opts
-        return request.user.has_perm(
-            f"{opts.app_label}.{get_permission_codename('moderate', opts)}"
-        )
+        return can_moderate(request.user)
 
     def has_add_permission(self, request):
         return False  # comments come from readers
@@ -121,10 +118,9 @@ class CommentAdmin(admin.ModelAdmin):
         actions.pop("delete_selected", None)  # "Delete permanently" replaces it
         return actions
 
-    def delete_model(self, request, obj):
-        article_id = obj.article_id
-        super().delete_model(request, obj)
-        Comment.objects.recount([article_id])
+    def has_delete_permission(self, request, obj=None):
+        # Only "Delete permanently" (spam and trash only), through the model method.
+        return False
 
 
 @admin.register(DiscussionSettings)

@@ -319,7 +319,8 @@ class Comment(models.Model):
             return False
         if not changed:
             return False
-        content_changed()
+        if self.Status.APPROVED in (old, target):  # only approved comments are public
+            content_changed()
         for field, value in updates.items():
             setattr(self, field, value)
         return True

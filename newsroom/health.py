@@ -15,6 +15,7 @@ its message (messages can carry host names and credentials), and is never cached
 import logging
 import secrets
 import time
+from contextlib import nullcontext
 
 from django.core.cache import cache
 from django.db import connections, transaction
@@ -31,7 +32,14 @@ def check_database(alias: str) -> str:
     """ "ok", or the error class of a failed SELECT 1 on this database."""
     connection = connections[alias]
     try:
-        with transaction.atomic(using=alias), connection.cursor() as cursor:
+        # A transaction only for SET LOCAL: on SQLite (IMMEDIATE mode) it would
+        # take the write lock and make every probe queue behind writers.
+        in_transaction = (
+            transaction.atomic(using=alias)
+            if connection.vendor == "postgresql"
+            else nullcontext()
+        )
+        with in_transaction, connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 cursor.execute(f"SET LOCAL statement_timeout = {STATEMENT_TIMEOUT_MS}")
             cursor.execute("SELECT 1")

@@ -194,6 +194,8 @@ AUTH_PASSWORD_VALIDATORS = [
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The project's one client-IP rule (honours TRUSTED_PROXIES behind nginx).
+AXES_CLIENT_IP_CALLABLE = "comments.protection.client_ip"
 AXES_RESET_ON_SUCCESS = True
 
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "en-gb")

@@ -9,14 +9,13 @@ answers) and the signed `?unapproved=…&moderation-hash=…` preview of a held 
 import math
 
 from django import template
-from django.contrib.auth import get_permission_codename
 from django.middleware.csrf import get_token
 from django.utils import timezone
 
 from comments.avatars import avatar_for
 from comments.forms import CommentForm
 from comments.models import Comment, DiscussionSettings
-from comments.moderation import comments_open, max_depth
+from comments.moderation import can_moderate, comments_open, reply_refusal
 from comments.preview import previewed_comment_id
 from comments.rendering import render_thread
 
@@ -115,14 +114,9 @@ def comments_for(context, article):
             held.awaiting_moderation = True
             comments.append(held)
 
-    depth_limit = max_depth(discussion)
     for comment in comments:
         comment.avatar = avatar_for(comment) if discussion.show_avatars else None
-        comment.can_reply = (
-            is_open
-            and comment.status == Comment.Status.APPROVED
-            and comment.depth < depth_limit
-        )
+        comment.can_reply = is_open and not reply_refusal(comment, article, discussion)
     roots, paging = _page(
         _threads(comments, discussion), discussion, query.get("cpage")
     )
@@ -168,9 +162,6 @@ def comments_for(context, article):
 def pending_comment_count(context) -> int | str:
     """For the admin index: comments awaiting moderation ('' if you can't moderate)."""
     request = context.get("request")
-    opts = Comment._meta
-    if request is None or not request.user.has_perm(
-        f"{opts.app_label}.{get_permission_codename('moderate', opts)}"
-    ):
+    if request is None or not can_moderate(request.user):
         return ""
     return Comment.objects.pending().count()

@@ -261,3 +261,13 @@ def test_new_story_form_follows_the_comments_open_by_default_setting(client, sup
     assert not re.search(
         r'<input type="checkbox" name="allow_comments"[^>]*checked', html
     )
+
+
+def test_even_a_superuser_cannot_delete_a_published_comment_outside_the_actions(
+    client, superuser
+):
+    comment = make_comment(make_article(), status=Comment.Status.APPROVED)
+    client.force_login(superuser)
+    url = reverse("admin:comments_comment_delete", args=[comment.pk])
+    assert client.post(url, {"post": "yes"}).status_code == 403
+    assert Comment.objects.filter(pk=comment.pk).exists()
