@@ -534,8 +534,6 @@ def main() -> int:
                 f"--hot-comments={args.seed_comments}",
             )
         generate_seconds = time.monotonic() - started
-        if (ROOT / "articles/management/commands/rebuild_search_index.py").exists():
-            manage(env, "rebuild_search_index", "-v0")
 
         os.environ.clear()
         os.environ.update(env)

@@ -79,6 +79,14 @@ def test_generated_story_is_readable_at_its_address(client):
     assert story.headline.encode() in response.content
 
 
+def test_generated_stories_are_found_by_search(client):
+    generate(stories=20)
+    story = Article.objects.published().first()
+    response = client.get("/search/", {"q": story.headline})
+    assert response.status_code == 200
+    assert story.get_absolute_url() in response.content.decode()
+
+
 def test_generated_quote_appears_in_its_story(client):
     generate(stories=60)
     quote = Quote.objects.filter(article__in=Article.objects.published()).first()

@@ -14,6 +14,7 @@ from django.db.models import F, Max
 from django.utils.html import escape
 from taggit.models import Tag, TaggedItem
 
+from articles import search
 from articles.models import (
     Article,
     Author,
@@ -392,6 +393,8 @@ class Command(BaseCommand):
                 TaggedItem.objects.bulk_create(tagged, batch_size=BATCH)
                 Quote.objects.bulk_create(quotes, batch_size=BATCH)
                 Correction.objects.bulk_create(corrections, batch_size=BATCH)
+                # bulk_create skips save(): index the new stories explicitly.
+                search.index_articles([article.pk for article in articles])
             progress.advance(size)
         self.timings["stories"] = progress.finish()
         return new_ids, published
