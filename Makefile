@@ -4,7 +4,9 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
 export SITE_URL ?= http://127.0.0.1:$(PORT)
 PYTHON ?= python3
-UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
+# uv on PATH, or installed for this user's Python, or (where the system Python is
+# "externally managed", PEP 668) in a small venv of its own in .uv/.
+UV = $(shell command -v uv 2>/dev/null || { test -x .uv/bin/uv && echo .uv/bin/uv; } || echo "$(PYTHON) -m uv")
 VENV_PY := .venv/bin/python
 MANAGE := $(VENV_PY) manage.py
 PORT ?= 8000
@@ -19,7 +21,9 @@ help:
 	@echo "make bench  - run the benchmarks in benchmarks/"
 
 uv:
-	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
+	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m uv --version >/dev/null 2>&1 || test -x .uv/bin/uv || \
+		$(PYTHON) -m pip install --quiet uv 2>/dev/null || \
+		{ $(PYTHON) -m venv .uv && .uv/bin/pip install --quiet uv; }
 
 install: uv
 	$(UV) sync --frozen --python $(PYTHON)
