@@ -963,6 +963,7 @@ class CommentImport:
                 for name, value in fields.items():
                     setattr(comment, name, value)
             comment.fingerprint = comment.make_fingerprint()
+            comment.email_key = Comment.fold_email(comment.author_email)
             candidates.append((comment, wp_id, digest))
         taken = self.taken
         new, updated = [], []
@@ -999,6 +1000,7 @@ class CommentImport:
                     "status",
                     "author_name",
                     "author_email",
+                    "email_key",
                     "author_url",
                     "ip_address",
                     "user_agent",

@@ -52,6 +52,24 @@ def test_author_with_an_approved_comment_is_approved():
     )
 
 
+def test_known_author_is_recognised_whatever_the_capitals_of_the_address():
+    article = make_article()
+    make_comment(article, author_name="Ann Reader", author_email="Ann@Example.COM")
+    verdict = screen(new_comment(article, author_email="ann@example.com"), rules())
+    assert verdict.status == S.APPROVED
+
+
+def test_a_moderator_correcting_an_address_changes_who_is_a_known_author():
+    article = make_article()
+    earlier = make_comment(
+        article, author_name="Ann Reader", author_email="someone@example.com"
+    )
+    earlier.author_email = "ANN@example.com"
+    earlier.save()
+    verdict = screen(new_comment(article, author_email="ann@example.com"), rules())
+    assert verdict.status == S.APPROVED
+
+
 def test_same_email_under_another_name_is_not_a_known_author():
     article = make_article()
     make_comment(article, author_name="Someone Else", author_email="ann@example.com")

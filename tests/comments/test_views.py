@@ -332,6 +332,18 @@ def test_same_email_from_another_ip_within_15_seconds_is_429():
     assert response.status_code == 429
 
 
+def test_same_email_in_other_capitals_from_another_ip_is_429():
+    article = make_article()
+    Client(REMOTE_ADDR="198.51.100.1").post(
+        post_url(), form_data(article, email="Ann.Reader@Example.com")
+    )
+    response = Client(REMOTE_ADDR="198.51.100.2").post(
+        post_url(),
+        form_data(article, comment="Another thing.", email="ann.reader@example.COM "),
+    )
+    assert response.status_code == 429
+
+
 def test_duplicate_comment_is_409_but_a_reply_with_same_text_is_not():
     article = make_article()
     parent = make_comment(article)

@@ -449,6 +449,7 @@ class Command(BaseCommand):
                     "status": status,
                     "author_name": f"{first} {last}",
                     "author_email": f"{first}.{last}{pk % 997}@example.com".lower(),
+                    "email_key": f"{first}.{last}{pk % 997}@example.com".lower(),
                     "content": text,
                     "content_html": f"<p>{escape(text)}</p>",
                     "ip_address": f"10.{pk % 251}.{(pk // 251) % 251}.{pk % 7 + 1}",
