@@ -100,9 +100,11 @@ class Author(models.Model):
 
 
 class ArticleQuerySet(models.QuerySet):
-    def published(self):
-        """Live to readers: status Published, publish time passed, not yet expired."""
-        now = timezone.now()
+    def published(self, now=None):
+        """Live to readers: status Published, publish time passed, not yet expired.
+
+        `now` may be an expression (a prepared query's parameter)."""
+        now = timezone.now() if now is None else now
         return self.filter(
             status=Article.Status.PUBLISHED, published_at__lte=now
         ).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))

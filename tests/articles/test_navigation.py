@@ -180,3 +180,36 @@ def test_tag_index_queries_do_not_grow(
 @pytest.mark.parametrize("url", ["/tag/%00/", "/author/%00/", "/tag/a%20b/"])
 def test_impossible_tag_or_author_addresses_are_404(client, url):
     assert client.get(url).status_code == 404
+
+
+def test_navigation_follows_the_clock_and_new_stories_though_its_query_is_reused():
+    # The navigation SQL is compiled once per shape: each visit must still bind
+    # its own story, its own time and see stories published since.
+    section = make_section()
+    first = story_at(30, section=section)
+    second = story_at(20, section=section)
+    assert story_navigation(first).next == second
+    assert story_navigation(second).previous == first
+    soon = story_at(-1, section=section)  # scheduled an hour from now
+    assert story_navigation(second).next is None
+    assert story_navigation(first).more_in_section == [second]
+    with time_machine.travel(timezone.now() + timedelta(hours=2)):
+        assert story_navigation(second).next == soon
+        assert story_navigation(first).more_in_section == [soon, second]
+    later = story_at(5, section=section)
+    navigation = story_navigation(second)
+    assert navigation.next == later
+    assert navigation.next.section == section
+    assert navigation.next.published_at == later.published_at
+
+
+def test_navigation_lists_come_with_their_sections_in_one_query():
+    section = make_section(name="Harbour")
+    before, story = story_at(30, section=section), story_at(20, section=section)
+    navigation = story_navigation(story)
+    with CaptureQueriesContext(connection) as queries:
+        names = [s.section.name for s in navigation.more_in_section]
+        urls = [s.get_absolute_url() for s in navigation.more_in_section]
+    assert names == ["Harbour"]
+    assert urls == [before.get_absolute_url()]
+    assert len(queries) == 0
