@@ -9,6 +9,7 @@ from comments.content import normalise_web_url, validate_web_url
 from comments.models import CONTENT_MAX, EMAIL_MAX, NAME_MAX, URL_MAX, Comment
 from comments.moderation import FormSignals, reply_refusal
 from comments.protection import seconds_since_served, sign_timestamp
+from newsroom.formrender import DirectWidgetRenderer
 
 MAX_ID = 2**63 - 1
 
@@ -24,6 +25,8 @@ def single_line(value: str) -> str:
 
 
 class CommentForm(forms.Form):
+    default_renderer = DirectWidgetRenderer()
+
     comment = forms.CharField(
         label="Comment",
         max_length=CONTENT_MAX,
