@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import reduce
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
+from django.db import connection, router
 from django.db.models import (
     BigIntegerField,
     Count,
@@ -103,8 +103,11 @@ def story_navigation(article: Article) -> StoryNavigation:
     if not tag_ids and not in_sequence:
         return StoryNavigation()
     shape = ("story-navigation", len(tag_ids), in_sequence, has_section)
+    using = router.db_for_read(Article)  # a replica for public pages, if any
     query = prepared(
-        shape, lambda: _navigation_query(len(tag_ids), in_sequence, has_section)
+        shape,
+        lambda: _navigation_query(len(tag_ids), in_sequence, has_section),
+        using=using,
     )
     values = {
         "now": timezone.now(),
@@ -116,7 +119,7 @@ def story_navigation(article: Article) -> StoryNavigation:
         values["when"] = article.published_at
     if has_section:
         values["section"] = article.section_id
-    stories = [_listed_story(row) for row in query.rows(**values)]
+    stories = [_listed_story(row, using) for row in query.rows(**values)]
     navigation = StoryNavigation(
         related=_top(
             [s for s in stories if s.shared_tags],
@@ -219,13 +222,13 @@ _SECTION_FIELDS = _in_model_order(Section, {"id", "name", "slug"})
 _SECTION_COLUMNS = tuple(f"section__{name}" for name in _SECTION_FIELDS)
 
 
-def _listed_story(row) -> Article:
+def _listed_story(row, using: str) -> Article:
     story_end = len(_STORY_COLUMNS)
     section_end = story_end + len(_SECTION_COLUMNS)
-    story = Article.from_db("default", _STORY_COLUMNS, row[:story_end])
+    story = Article.from_db(using, _STORY_COLUMNS, row[:story_end])
     if story.section_id is not None:
         story.section = Section.from_db(
-            "default", _SECTION_FIELDS, row[story_end:section_end]
+            using, _SECTION_FIELDS, row[story_end:section_end]
         )
     story.shared_tags = row[section_end]
     return story
