@@ -17,22 +17,11 @@ from comments.forms import CommentForm
 from comments.models import Comment, DiscussionSettings
 from comments.moderation import can_moderate, comments_open, reply_refusal
 from comments.preview import previewed_comment_id
-from comments.rendering import render_thread
+from comments.rendering import ListedComment, render_thread
 
 register = template.Library()
 
-LIST_FIELDS = (
-    "id",
-    "article_id",
-    "parent_id",
-    "depth",
-    "status",
-    "author_name",
-    "author_email",
-    "author_url",
-    "content_html",
-    "created_at",
-)
+LIST_FIELDS = ListedComment.__slots__[: ListedComment.FIELDS]
 
 
 def _positive_int(raw) -> int | None:
@@ -90,14 +79,17 @@ def comments_for(context, article):
     if discussion is None and not article.comment_count and preview_id is None:
         discussion, comments = DiscussionSettings.load(), []
     else:
-        listed = Comment.objects.for_article_page(article).only(*LIST_FIELDS)
+        listed = Comment.objects.for_article_page(article)
+        columns = LIST_FIELDS
         if discussion is None:
             listed = listed.annotate(discussion=DiscussionSettings.as_json())
-        comments = list(listed)
+            columns = (*columns, "discussion")
+        rows = list(listed.values_list(*columns))
+        comments = [ListedComment(*row[: len(LIST_FIELDS)]) for row in rows]
         if discussion is None:
             discussion = (
-                DiscussionSettings.from_json(comments[0].discussion)
-                if comments
+                DiscussionSettings.from_json(rows[0][-1])
+                if rows
                 else DiscussionSettings.load()
             )
     is_open = comments_open(article, timezone.now(), discussion)
