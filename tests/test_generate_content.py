@@ -178,3 +178,21 @@ def test_comments_never_go_to_drafts():
 def test_no_corrections_without_a_story():
     generate(stories=300)
     assert not Correction.objects.filter(article__isnull=True).exists()
+
+
+def test_the_database_knows_the_new_rows_when_generation_ends():
+    # Without fresh statistics PostgreSQL plans the new rows as an empty table
+    # until autovacuum comes by (a 46 ms article page instead of 13 ms).
+    from django.db import connection
+
+    generate(stories=150, comments=300)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT reltuples FROM pg_class WHERE relname = 'comments_comment'"
+            )
+            assert cursor.fetchone()[0] >= 300
+        else:
+            cursor.execute("SELECT tbl FROM sqlite_stat1")
+            analysed = {row[0] for row in cursor.fetchall()}
+            assert {"articles_article", "comments_comment"} <= analysed

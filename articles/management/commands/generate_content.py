@@ -21,6 +21,7 @@ from articles.models import (
     Byline,
     Correction,
     Quote,
+    SearchEntry,
     Section,
     unique_slug,
 )
@@ -206,6 +207,7 @@ class Command(BaseCommand):
             made = sum(len(statuses) for _, _, statuses, _ in published)
             self._comments(comment_model, published, made)
         self._reset_sequences()
+        self._analyze(comment_model)
         content_changed()
         total = time.monotonic() - started
         if self.show:
@@ -215,6 +217,21 @@ class Command(BaseCommand):
                 f"{made:,} comments in {total:.1f}s "
                 f"({parts})."
             )
+
+    def _analyze(self, comment_model):
+        """Fresh planner statistics, as after any bulk load: until autovacuum gets to
+        them, PostgreSQL plans the new rows as an empty table (the article page's
+        navigation query took 46 ms instead of 4 at 2,000 stories)."""
+        started = time.monotonic()
+        models = [Article, Byline, Quote, Correction, Tag, TaggedItem, SearchEntry]
+        if comment_model is not None:
+            models.append(comment_model)
+        with connection.cursor() as cursor:
+            for model in models:
+                cursor.execute(
+                    f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}"
+                )
+        self.timings["analyze"] = time.monotonic() - started
 
     # -- reference data --------------------------------------------------------
 
