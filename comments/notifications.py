@@ -17,10 +17,13 @@ def moderator_emails() -> list[str]:
     """Active users who may moderate comments (directly, by group or as superuser)."""
     permission = Permission.objects.filter(
         content_type__app_label="comments", codename="moderate_comment"
-    ).first()
-    who = Q(is_superuser=True)
-    if permission is not None:
-        who |= Q(user_permissions=permission) | Q(groups__permissions=permission)
+    ).values("pk")
+    # One query with the permission as a subquery: this runs for every held comment.
+    who = (
+        Q(is_superuser=True)
+        | Q(user_permissions__in=permission)
+        | Q(groups__permissions__in=permission)
+    )
     users = get_user_model().objects.filter(who, is_active=True).exclude(email="")
     return sorted(set(users.values_list("email", flat=True)))
 

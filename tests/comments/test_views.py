@@ -811,3 +811,26 @@ def test_spam_checks_run_outside_the_write_transaction(client, monkeypatch):
     assert response.status_code == 302
     assert Comment.objects.filter(article=article).count() == 1
     assert seen == [False]
+
+
+def test_moderators_are_found_by_group_by_own_permission_or_as_superuser(
+    django_user_model,
+):
+    from django.contrib.auth.models import Permission
+
+    from comments.notifications import moderator_emails
+
+    user_in_group(django_user_model, "grouped", "Moderator")
+    direct = django_user_model.objects.create_user("direct", "direct@example.com")
+    direct.user_permissions.add(Permission.objects.get(codename="moderate_comment"))
+    django_user_model.objects.create_superuser("boss", "boss@example.com", "pw")
+    django_user_model.objects.create_user("reader", "reader@example.com")
+    gone = user_in_group(django_user_model, "gone", "Moderator")
+    gone.is_active = False
+    gone.save()
+
+    assert moderator_emails() == [
+        "boss@example.com",
+        "direct@example.com",
+        "grouped@example.com",
+    ]
