@@ -114,7 +114,8 @@ class StoryFeed(Feed):
         return Article.objects.published()
 
     def items(self, obj=None):
-        stories = self.stories(obj).for_listing()
+        # Tags are the items' categories.
+        stories = self.stories(obj).for_listing().prefetch_related("tags")
         if settings.FEED_FULL_CONTENT:
             stories = stories.prefetch_related("quotes")
         return stories.order_by("-published_at", "-id")[:FEED_ITEMS]

@@ -116,9 +116,9 @@ class ArticleQuerySet(models.QuerySet):
         return self.published()
 
     def for_listing(self):
-        """Everything a story card shows, in a fixed number of queries."""
+        """Everything a story card shows (section, bylines), in a fixed number of
+        queries."""
         return self.select_related("section").prefetch_related(
-            "tags",
             models.Prefetch(
                 "bylines", queryset=Byline.objects.select_related("author")
             ),
