@@ -1,7 +1,7 @@
 """Which public pages make PostgreSQL read a big table from end to end?
 
 Used by tests/test_indexes.py (at a test-sized data set) and by
-`benchmarks/run.py --explain` (at full size). Each page is requested in-process, its
+`benchmarks/run.py --explain` (on the benchmark's data, e.g. 100,000 stories). Each page is requested in-process, its
 SELECTs are captured and EXPLAINed, and every "Seq Scan" on a big table is reported.
 """
 
@@ -20,6 +20,41 @@ BIG_TABLES = {
     "taggit_taggeditem",
     "comments_comment",
 }
+
+
+# Pages whose queries belong to other features, measured and reported, not fixed
+# here: each is a full-table aggregate by design.
+KNOWN_SCANS = {
+    "sitemap index": "the sitemap index numbers every story and counts tags and "
+    "authors across all stories (articles/sitemaps.py)",
+    "quotes": "the quote library aggregates every quote of every published story "
+    "(articles/discovery.py)",
+    "articles sitemap": "the story sitemap counts every published story "
+    "(articles/sitemaps.py)",
+}
+# Single queries on otherwise indexed pages, recognised by a marker in their SQL.
+KNOWN_QUERIES = {
+    '"shared_tags"': "related stories on the article page: on a small table the "
+    "planner may read all of it (articles/navigation.py)",
+}
+
+
+def unexpected_scans(
+    pages: dict[str, str], client: Client | None = None
+) -> dict[str, list[str]]:
+    """page -> the sequential scans of big tables not listed as known above."""
+    scans = {}
+    for name, url in pages.items():
+        if name in KNOWN_SCANS:
+            continue
+        found = [
+            f"{table}: {sql[:300]}"
+            for table, sql in seq_scans(url, client)
+            if not any(marker in sql for marker in KNOWN_QUERIES)
+        ]
+        if found:
+            scans[f"{name} {url}"] = found
+    return scans
 
 
 def public_pages() -> dict[str, str]:

@@ -458,6 +458,34 @@ def report(args, env, data, queries, rows, ceilings, comments, single) -> str:
 # -- main --------------------------------------------------------------------------
 
 
+def explain_step(args) -> str:
+    """The query-plan check of tests/test_indexes.py on this run's data."""
+    from django.db import connection
+    from django.test import Client
+
+    from benchmarks.plans import KNOWN_SCANS, public_pages, unexpected_scans
+
+    if connection.vendor != "postgresql":
+        log("--explain: query plans are checked on PostgreSQL only; skipped")
+        return ""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    pages = public_pages()
+    scans = unexpected_scans(pages, Client(HTTP_HOST="127.0.0.1"))
+    checked = len(pages) - len(KNOWN_SCANS.keys() & pages.keys())
+    if scans:
+        lines = "\n".join(f"- {page}: {found}" for page, found in scans.items())
+        text = f"\n\nEXPLAIN: unexpected sequential scans of big tables:\n{lines}\n"
+    else:
+        text = (
+            f"\n\nEXPLAIN: the queries of {checked} public pages read no big table "
+            f"from end to end (known full-table pages: {', '.join(sorted(KNOWN_SCANS))}).\n"
+        )
+    log(text.strip())
+    connection.close()
+    return text
+
+
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--stories", type=int, default=2000)
@@ -482,6 +510,12 @@ def parse_args():
         "--no-generate",
         action="store_true",
         help="use the data already in --database-url (skip generate_content)",
+    )
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="PostgreSQL: EXPLAIN every query of every public page and fail on a "
+        "sequential scan of a big table (benchmarks/plans.py)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the temp directory")
     parser.add_argument("--output", type=Path, default=RESULTS)
@@ -556,6 +590,7 @@ def main() -> int:
         )
         data += f"; the seed story has {extras['seed'].comment_count} approved comments"
         log(f"data: {data}; queries: {queries}")
+        plan_report = explain_step(args) if args.explain else ""
 
         rows = {name: {} for name in pages}
         single = {}
@@ -601,6 +636,7 @@ def main() -> int:
         }
         log(f"ceilings: {ceilings}")
         table = report(args, env, data, queries, rows, ceilings, comments, single)
+        table += plan_report
         print(table)
         args.output.parent.mkdir(parents=True, exist_ok=True)
         args.output.write_text(table)
@@ -612,7 +648,7 @@ def main() -> int:
         )
         if locked_in_log:
             log(f"'database is locked' appears {locked_in_log} times in gunicorn.log")
-        return 0
+        return 1 if "unexpected sequential scans" in plan_report else 0
     finally:
         for server in servers:
             server.stop()

@@ -14,25 +14,9 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from benchmarks.plans import public_pages, seq_scans
+from benchmarks.plans import KNOWN_SCANS, public_pages, seq_scans, unexpected_scans
 
 STORIES = int(os.environ.get("NEWSROOM_PLAN_STORIES", 12000))
-
-# Pages whose queries belong to other features, measured and reported, not fixed
-# here: each is a full-table aggregate by design.
-KNOWN_SCANS = {
-    "sitemap index": "the sitemap index numbers every story and counts tags and "
-    "authors across all stories (articles/sitemaps.py)",
-    "quotes": "the quote library aggregates every quote of every published story "
-    "(articles/discovery.py)",
-    "articles sitemap": "the story sitemap counts every published story "
-    "(articles/sitemaps.py)",
-}
-# Single queries on otherwise indexed pages, recognised by a marker in their SQL.
-KNOWN_QUERIES = {
-    '"shared_tags"': "related stories on the article page rank every story sharing "
-    "a tag before keeping four (articles/navigation.py)",
-}
 
 
 @pytest.fixture(autouse=True)
@@ -65,17 +49,7 @@ def big_site(django_db_setup, django_db_blocker):
 
 @pytest.mark.django_db
 def test_public_pages_use_indexes_at_newsroom_size(big_site):
-    scans = {}
-    for name, url in big_site.items():
-        if name in KNOWN_SCANS:
-            continue
-        found = [
-            (table, sql)
-            for table, sql in seq_scans(url)
-            if not any(marker in sql for marker in KNOWN_QUERIES)
-        ]
-        if found:
-            scans[f"{name} {url}"] = [f"{table}: {sql[:300]}" for table, sql in found]
+    scans = unexpected_scans(big_site)
     assert not scans, "\n".join(f"{page}: {found}" for page, found in scans.items())
 
 
