@@ -190,11 +190,15 @@ def _navigation_query(tag_count: int, in_sequence: bool, has_section: bool):
         wanted.append(related.values("pk")[:RELATED])
     if in_sequence:
         when, story = Param("when", DateTimeField()), Param("story", BigIntegerField())
+        # The plain bound (<= / >=) lets the index seek to this story's time; the
+        # OR that breaks ties alone made PostgreSQL walk every older story.
         earlier = published.filter(
-            Q(published_at__lt=when) | Q(published_at=when, pk__lt=story)
+            Q(published_at__lt=when) | Q(published_at=when, pk__lt=story),
+            published_at__lte=when,
         ).order_by("-published_at", "-pk")
         later = published.filter(
-            Q(published_at__gt=when) | Q(published_at=when, pk__gt=story)
+            Q(published_at__gt=when) | Q(published_at=when, pk__gt=story),
+            published_at__gte=when,
         ).order_by("published_at", "pk")
         wanted.append(earlier.values("pk")[:1])
         wanted.append(later.values("pk")[:1])
