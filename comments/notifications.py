@@ -11,21 +11,27 @@ from django_tasks import task
 
 from comments.forms import single_line
 from comments.models import Comment
+from newsroom.prepared import prepared
 
 
 def moderator_emails() -> list[str]:
     """Active users who may moderate comments (directly, by group or as superuser)."""
+    # Runs for every held comment: compiled once (it has no parameters).
+    query = prepared("moderator-emails", _moderator_emails_query)
+    return sorted({email for (email,) in query.rows()})
+
+
+def _moderator_emails_query():
     permission = Permission.objects.filter(
         content_type__app_label="comments", codename="moderate_comment"
     ).values("pk")
-    # One query with the permission as a subquery: this runs for every held comment.
     who = (
         Q(is_superuser=True)
         | Q(user_permissions__in=permission)
         | Q(groups__permissions__in=permission)
     )
     users = get_user_model().objects.filter(who, is_active=True).exclude(email="")
-    return sorted(set(users.values_list("email", flat=True)))
+    return users.values_list("email")
 
 
 def build_message(comment: Comment) -> tuple[str, str]:
