@@ -313,6 +313,10 @@ class SQLiteResults(SearchResults):
         return " ".join('"{}"'.format(term.replace('"', '""')) for term in self.terms)
 
     def _published_ids(self):
+        """Published story ids, for `+rowid IN (…)`. The unary plus keeps SQLite
+        from handing the list to FTS5 as rowid lookups, one MATCH per published
+        story (24 ms at 2,000 stories, linear in the archive), instead of
+        filtering the matches."""
         from articles.models import Article
 
         return Article.objects.published().values("pk").query.sql_with_params()
@@ -321,7 +325,7 @@ class SQLiteResults(SearchResults):
         published_sql, params = self._published_ids()
         sql = (
             f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
-            f"AND rowid IN ({published_sql})"
+            f"AND +rowid IN ({published_sql})"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, [self._match(), *params])
@@ -338,7 +342,7 @@ class SQLiteResults(SearchResults):
             f"snippet({t}, 2, %s, %s, '…', 32), "
             f"snippet({t}, 4, %s, %s, '…', 32), "
             f"snippet({t}, 1, %s, %s, '…', 32) "
-            f"FROM {t} WHERE {t} MATCH %s AND rowid IN ({published_sql}) "
+            f"FROM {t} WHERE {t} MATCH %s AND +rowid IN ({published_sql}) "
             f"ORDER BY score, rowid DESC LIMIT %s OFFSET %s"
         )
         markers = [start, stop] * 4
