@@ -19,6 +19,7 @@ from django.utils import feedgenerator
 from django.utils.feedgenerator import Enclosure
 from taggit.models import Tag, TaggedItem
 
+from articles import images
 from articles.models import Article, Author, Section
 from articles.navigation import is_slug
 from articles.seo import absolute, date_modified
@@ -177,10 +178,10 @@ class StoryFeed(Feed):
     def item_enclosures(self, item):
         if not item.featured_image:
             return []
-        try:
-            length = str(item.featured_image.size)
-        except OSError:
-            length = "0"
+        size = item.featured_image_bytes
+        if size is None:  # saved before sizes were recorded
+            size = images.stored_size(item.featured_image)
+        length = str(size or 0)
         mime_type = mimetypes.guess_type(item.featured_image.name)[0] or "image/jpeg"
         return [Enclosure(absolute(item.featured_image.url), length, mime_type)]
 

@@ -71,6 +71,14 @@ def reencode_upload(uploaded) -> ContentFile:
     return ContentFile(buffer.getvalue(), name=f"{secrets.token_hex(12)}.{extension}")
 
 
+def stored_size(field_file) -> int | None:
+    """The stored file's size in bytes, or None when the storage cannot say."""
+    try:
+        return field_file.size
+    except (OSError, ValueError):
+        return None
+
+
 def make_renditions(field_file) -> list[dict]:
     """Write WebP renditions at the configured widths; return their descriptions."""
     storage = field_file.storage

@@ -121,6 +121,22 @@ def test_featured_image_is_an_enclosure_and_media_content(client, name):
     assert media["width"] == "1200"
 
 
+def test_enclosure_length_is_the_uploads_size_without_asking_the_storage(
+    client, monkeypatch
+):
+    from django.core.files.storage import FileSystemStorage
+
+    story = published_story(featured_image=image_file(), image_alt="A red square")
+    on_disk = story.featured_image.storage.size(story.featured_image.name)
+
+    def no_size(self, name):  # an S3 HEAD per item is what this avoids
+        raise AssertionError("the feed asked the storage for a size")
+
+    monkeypatch.setattr(FileSystemStorage, "size", no_size)
+    _, feed = parse(client, reverse("articles:feed"))
+    assert int(feed.entries[0].enclosures[0].length) == on_disk
+
+
 def test_section_tag_and_author_feeds_hold_only_their_stories(client):
     section = make_section(name="Ferries", slug="ferries")
     author = make_author(name="Bo Writer", slug="bo-writer")
