@@ -26,6 +26,7 @@ from articles.models import (
     unique_slug,
 )
 from newsroom.pagecache import content_changed
+from newsroom.progress import ProgressBar
 
 BATCH = 2000
 HOT_STORY_COMMENTS = 500
@@ -98,34 +99,6 @@ def _comment_status(roll: float) -> str:
     if roll < 0.95:
         return "pending"
     return "spam" if roll < 0.98 else "trash"
-
-
-class Progress:
-    """A one-line progress bar on stderr (silent at verbosity 0)."""
-
-    def __init__(self, label: str, total: int, stream, enabled: bool):
-        self.label, self.total, self.enabled = label, max(total, 1), enabled
-        self.stream = stream
-        self.done, self.started = 0, time.monotonic()
-
-    def advance(self, n: int) -> None:
-        self.done += n
-        if self.enabled:
-            share = self.done / self.total
-            bar = "#" * int(share * 30)
-            elapsed = time.monotonic() - self.started
-            self.stream.write(
-                f"\r{self.label:<10} [{bar:<30}] {self.done:>9,}/{self.total:,} "
-                f"{elapsed:6.1f}s",
-                ending="",
-            )
-            self.stream.flush()
-
-    def finish(self) -> float:
-        elapsed = time.monotonic() - self.started
-        if self.enabled:
-            self.stream.write("")
-        return elapsed
 
 
 def _batches(items, size=BATCH):
@@ -308,7 +281,7 @@ class Command(BaseCommand):
             statuses = [_comment_status(hot_rng.random()) for _ in range(hot)]
             published.append((pk, published_at, statuses, True))
         plan = self._plan_comments(count, comment_total - hot * len(existing))
-        progress = Progress("stories", count, self.stderr, self.show)
+        progress = ProgressBar(self.stderr, label="stories", enabled=self.show)
         new_ids, carry = [], []
         # Popular tags are used far more than rare ones, as on a real site.
         tag_weights = [1 / (rank + 1) for rank in range(len(tags))]
@@ -412,7 +385,7 @@ class Command(BaseCommand):
                 Correction.objects.bulk_create(corrections, batch_size=BATCH)
                 # bulk_create skips save(): index the new stories explicitly.
                 search.index_articles([article.pk for article in articles])
-            progress.advance(size)
+            progress.update(start + size, count)
         self.timings["stories"] = progress.finish()
         return new_ids, published
 
@@ -439,7 +412,8 @@ class Command(BaseCommand):
         rng = random.Random(self.seed + 4)
         next_pk = _next_id(Comment)
         fields = {f.attname for f in Comment._meta.concrete_fields}
-        progress = Progress("comments", total, self.stderr, self.show)
+        progress = ProgressBar(self.stderr, label="comments", enabled=self.show)
+        done = 0
         buffer, existing_counts = [], {}
         for article_id, published_at, statuses, existing in published:
             if existing and statuses:
@@ -482,11 +456,12 @@ class Command(BaseCommand):
                 )
                 if len(buffer) >= BATCH:
                     self._flush(Comment, buffer)
-                    progress.advance(len(buffer))
+                    done += len(buffer)
+                    progress.update(done, total)
                     buffer = []
         if buffer:
             self._flush(Comment, buffer)
-            progress.advance(len(buffer))
+            progress.update(done + len(buffer), total)
         for article_id, approved in existing_counts.items():
             Article.objects.filter(pk=article_id).update(
                 comment_count=F("comment_count") + approved

@@ -7,6 +7,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from articles.wordpress.importer import WordPressImporter
 from articles.wordpress.wxr import WXRError
+from newsroom.progress import ProgressBar
 
 
 class Command(BaseCommand):
@@ -42,7 +43,9 @@ class Command(BaseCommand):
         media_dir = Path(options["media_dir"]) if options["media_dir"] else None
         if media_dir is not None and not media_dir.is_dir():
             raise CommandError(f"--media-dir {media_dir} is not a directory.")
-        bar = ProgressBar(self.stderr, enabled=verbosity >= 1)
+        bar = ProgressBar(
+            self.stderr, label="import", unit=" posts", enabled=verbosity >= 1
+        )
         started = time.monotonic()
         importer = WordPressImporter(
             Path(options["export"]),
@@ -69,33 +72,3 @@ class Command(BaseCommand):
             raise CommandError(
                 "The database is not up to date: run manage.py migrate first."
             )
-
-
-class ProgressBar:
-    """A one-line bar on stderr when it is a terminal; occasional lines otherwise."""
-
-    WIDTH = 30
-
-    def __init__(self, stream, enabled: bool):
-        self.stream = stream
-        self.enabled = enabled
-        self.tty = enabled and stream.isatty()
-        self.last_tenth = -1
-        self.shown = False
-
-    def update(self, done: int, total: int) -> None:
-        if not self.enabled or total <= 0:
-            return
-        if self.tty:
-            filled = self.WIDTH * done // total
-            bar = "█" * filled + "·" * (self.WIDTH - filled)
-            self.stream.write(f"\r{bar} {done}/{total} posts", ending="")
-            self.stream.flush()
-            self.shown = True
-        elif (tenth := 10 * done // total) != self.last_tenth:
-            self.last_tenth = tenth
-            self.stream.write(f"{done}/{total} posts")
-
-    def finish(self) -> None:
-        if self.shown:
-            self.stream.write("")
