@@ -909,7 +909,9 @@ class CommentImport:
         return changed
 
     def _fields(self, wp, status, created_at, parent) -> dict:
-        url = wp.author_url.strip()[:200]
+        from comments.models import CONTENT_MAX, EMAIL_MAX, NAME_MAX, URL_MAX
+
+        url = wp.author_url.strip()[:URL_MAX]
         if not url.lower().startswith(("http://", "https://")):
             url = ""
         email = wp.author_email.strip()
@@ -917,14 +919,14 @@ class CommentImport:
             ip = str(ipaddress.ip_address(wp.author_ip.strip()))
         except ValueError:
             ip = None
-        content = html.unescape(wp.content).strip()[:65525]
+        content = html.unescape(wp.content).strip()[:CONTENT_MAX]
         return {
             "article": self.article,
             "parent": parent,
             "depth": (parent.depth + 1) if parent is not None else 1,
             "status": status,
-            "author_name": plain_text(wp.author)[:245],
-            "author_email": email if len(email) <= 100 and "@" in email else "",
+            "author_name": plain_text(wp.author)[:NAME_MAX],
+            "author_email": email if len(email) <= EMAIL_MAX and "@" in email else "",
             "author_url": url,
             "ip_address": ip,
             "user_agent": wp.user_agent[:255],
