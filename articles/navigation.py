@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import reduce
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, router
+from django.db import connections, router
 from django.db.models import (
     BigIntegerField,
     Count,
@@ -76,7 +76,7 @@ def _top(stories, key, limit):
     return sorted(stories, key=key, reverse=True)[:limit]
 
 
-def _pk_in_any(parts) -> Q:
+def _pk_in_any(parts, connection) -> Q:
     """Stories whose id is in any of these sliced subqueries. PostgreSQL gets one
     `IN (… UNION ALL …)`: an OR of INs makes it scan every story (100 ms at
     100,000). SQLite allows no LIMIT in the parts of a UNION, and plans the OR
@@ -106,7 +106,9 @@ def story_navigation(article: Article) -> StoryNavigation:
     using = router.db_for_read(Article)  # a replica for public pages, if any
     query = prepared(
         shape,
-        lambda: _navigation_query(len(tag_ids), in_sequence, has_section),
+        lambda: _navigation_query(
+            len(tag_ids), in_sequence, has_section, connections[using]
+        ),
         using=using,
     )
     values = {
@@ -143,7 +145,7 @@ def story_navigation(article: Article) -> StoryNavigation:
     return navigation
 
 
-def _navigation_query(tag_count: int, in_sequence: bool, has_section: bool):
+def _navigation_query(tag_count: int, in_sequence: bool, has_section: bool, connection):
     """The navigation query for one shape, with Params for every value: compiled
     once per process (newsroom/prepared.py), it saves ~5 ms of ORM work a page."""
     now = Param("now", DateTimeField())
@@ -180,7 +182,8 @@ def _navigation_query(tag_count: int, in_sequence: bool, has_section: bool):
                 .order_by("-object_id")
                 .values("object_id")[:RELATED_CANDIDATES_PER_TAG]
                 for tag_id in tag_ids
-            ]
+            ],
+            connection,
         )
         related = (
             published.filter(candidates)
@@ -208,7 +211,7 @@ def _navigation_query(tag_count: int, in_sequence: bool, has_section: bool):
         )
         wanted.append(latest.values("pk")[:MORE_IN_SECTION])
     # Every list above holds published stories only.
-    stories = Article.objects.filter(_pk_in_any(wanted))
+    stories = Article.objects.filter(_pk_in_any(wanted, connection))
     if tag_ids:
         stories = stories.annotate(shared_tags=shared_tags)
     else:

@@ -120,7 +120,8 @@ class Comment(models.Model):
     author_email = models.EmailField("email", max_length=EMAIL_MAX, blank=True)
     # The address folded for matching ("same author" rules, flood control): an
     # indexed equality instead of a case-insensitive scan of every comment.
-    email_key = models.CharField(max_length=EMAIL_MAX, blank=True, editable=False)
+    # No length limit: folding can lengthen an address ("İ".lower() is two characters).
+    email_key = models.TextField(blank=True, editable=False)
     author_url = models.CharField(
         "website",
         max_length=URL_MAX,

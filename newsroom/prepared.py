@@ -39,12 +39,7 @@ class PreparedQuery:
         compiler = queryset.query.get_compiler(using=using)
         self.using = using
         self.sql, self.params = compiler.as_sql()
-        self.converters = [
-            (position, functions, expression)
-            for position, (functions, expression) in compiler.get_converters(
-                [column for column, _, _ in compiler.select]
-            ).items()
-        ]
+        self.columns = [column for column, _, _ in compiler.select]
 
     def rows(self, **values) -> list[list]:
         connection = connections[self.using]  # this thread's
@@ -57,10 +52,15 @@ class PreparedQuery:
         with connection.cursor() as cursor:
             cursor.execute(self.sql, params)
             rows = [list(row) for row in cursor.fetchall()]
-        for row in rows:
-            for position, functions, expression in self.converters:
-                for convert in functions:
-                    row[position] = convert(row[position], expression, connection)
+        # The converters the ORM would apply (SQLCompiler.get_converters), from
+        # this thread's connection.
+        for position, column in enumerate(self.columns):
+            converters = connection.ops.get_db_converters(
+                column
+            ) + column.get_db_converters(connection)
+            for row in rows:
+                for convert in converters:
+                    row[position] = convert(row[position], column, connection)
         return rows
 
 

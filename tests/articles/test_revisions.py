@@ -222,3 +222,29 @@ def test_contributors_cannot_see_deleted_stories(client, django_user_model):
     client.force_login(make_staff(django_user_model, "Contributor"))
     response = client.get(reverse("admin:articles_article_recoverlist"))
     assert response.status_code == 403
+
+
+def test_restoring_a_version_from_before_image_sizes_keeps_the_known_size(
+    client, editor
+):
+    story = make_draft(featured_image=image_file(), image_alt="A storm")
+    size = story.featured_image_bytes
+    assert size and size == story.featured_image.storage.size(story.featured_image.name)
+    client.force_login(editor)
+    post_change(client, story, headline="First words")
+    old_version = versions(story)[0]
+    # As a version saved before sizes were recorded holds it.
+    old_version.serialized_data = old_version.serialized_data.replace(
+        f'"featured_image_bytes": {size}', '"featured_image_bytes": null'
+    )
+    assert '"featured_image_bytes": null' in old_version.serialized_data
+    old_version.save()
+    post_change(client, story, headline="Later words")
+
+    client.post(
+        reverse("admin:articles_article_revision", args=[story.pk, old_version.pk])
+    )
+
+    story.refresh_from_db()
+    assert story.headline == "First words"
+    assert story.featured_image_bytes == size

@@ -1,6 +1,6 @@
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from articles.models import Article
 from comments.models import Comment
@@ -193,3 +193,32 @@ def test_queryset_helpers():
     assert list(Comment.objects.approved()) == [approved]
     assert list(Comment.objects.pending()) == [pending]
     assert list(Comment.objects.moderation_queue())[0] == pending
+
+
+def test_existing_addresses_are_folded_for_matching_by_the_migration():
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+
+    migration = importlib.import_module("comments.migrations.0003_comment_email_key")
+    article = make_article()
+    plain = make_comment(article, author_email=" Ann@Example.COM")
+    accented = make_comment(article, author_email="Jörg@BÜCHER.de")
+    Comment.objects.update(email_key="")  # as before the migration
+
+    migration.fill_email_key(apps, SimpleNamespace(connection=connection))
+
+    plain.refresh_from_db()
+    accented.refresh_from_db()
+    assert plain.email_key == "ann@example.com"
+    assert (
+        accented.email_key == "jörg@bücher.de" == Comment.fold_email("JÖRG@bücher.DE")
+    )
+
+
+def test_an_address_that_grows_when_folded_still_saves():
+    address = "İ" * 60 + "@example.com"  # "İ".lower() is two characters
+    comment = make_comment(make_article(), author_email=address)
+    comment.refresh_from_db()
+    assert comment.email_key == address.lower()
