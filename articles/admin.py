@@ -325,17 +325,26 @@ def _report(request, modeladmin, done, refused, verb):
         )
 
 
-def _bulk(modeladmin, request, queryset, method, verb):
+def _apply(article, action, user):
+    """One workflow transition (raises workflow.Refused); a story sent for review
+    tells the editors."""
+    if action == "schedule":
+        article.schedule(user, article.published_at)
+    else:
+        getattr(article, WORKFLOW_BUTTONS[action])(user)
+    if action == "submit":
+        workflow.notify_reviewers_on_commit(article, user)
+
+
+def _bulk(modeladmin, request, queryset, action, verb):
     done, refused = [], []
     for article in queryset:
         try:
-            getattr(article, method)(request.user)
+            _apply(article, action, request.user)
         except workflow.Refused as exc:
             refused.append((article, str(exc)))
         else:
             done.append(article)
-            if method == "submit_for_review":
-                workflow.notify_reviewers_on_commit(article, request.user)
     _report(request, modeladmin, done, refused, verb)
 
 
@@ -399,8 +408,7 @@ class ArticleAdmin(StorageErrorAdminMixin, VersionAdmin):
             Article.objects.for_desk(request.user)
             .select_related("section", "created_by")
             .prefetch_related(
-                "tags",
-                Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+                Prefetch("bylines", queryset=Byline.objects.select_related("author"))
             )
         )
         return pending_comment_counts(queryset)
@@ -523,17 +531,12 @@ class ArticleAdmin(StorageErrorAdminMixin, VersionAdmin):
 
     def _press(self, request, obj, button):
         try:
-            if button == "schedule":
-                obj.schedule(request.user, obj.published_at)
-            else:
-                getattr(obj, WORKFLOW_BUTTONS[button])(request.user)
+            _apply(obj, button, request.user)
         except workflow.Refused as exc:
             self.message_user(
                 request, f"Your changes were saved, but: {exc}", messages.ERROR
             )
             return
-        if button == "submit":
-            workflow.notify_reviewers_on_commit(obj, request.user)
         self.message_user(
             request,
             f"“{obj.headline}” is now {workflow.describe_status(obj)}.",
@@ -544,16 +547,17 @@ class ArticleAdmin(StorageErrorAdminMixin, VersionAdmin):
         obj = context.get("original")
         story = obj or Article()
         user = request.user
+        now = timezone.now()
         context["workflow_buttons"] = [
-            (value, label)
-            for value, label, action in [
-                ("submit", "Send for review", "submit"),
-                ("publish", "Publish now", "publish"),
-                ("schedule", "Schedule at the publish time", "schedule"),
-                ("unpublish", "Unpublish", "unpublish"),
+            (action, label)
+            for action, label in [
+                ("submit", "Send for review"),
+                ("publish", "Publish now"),
+                ("schedule", "Schedule at the publish time"),
+                ("unpublish", "Unpublish"),
             ]
             if workflow.allowed(user, action, story)
-            and self._fits(story, value)
+            and story.may_start(action, now)
             and (add or workflow.allowed(user, "change", story))
         ]
         context["may_share_preview"] = obj and workflow.allowed(
@@ -565,22 +569,13 @@ class ArticleAdmin(StorageErrorAdminMixin, VersionAdmin):
         )
         return super().render_change_form(request, context, add, change, **kwargs)
 
-    @staticmethod
-    def _fits(story, button):
-        now = timezone.now()
-        if button == "submit":
-            return story.status == Article.Status.DRAFT
-        if button in ("publish", "schedule"):
-            return not story.is_published(now)
-        return story.status == Article.Status.PUBLISHED
-
     # Bulk actions: per-story permission, a report of what was done and refused.
 
     @admin.action(
         description="Send selected stories for review", permissions=["submit"]
     )
     def submit_selected(self, request, queryset):
-        _bulk(self, request, queryset, "submit_for_review", "sent for review")
+        _bulk(self, request, queryset, "submit", "sent for review")
 
     @admin.action(description="Publish selected stories now", permissions=["publish"])
     def publish_selected(self, request, queryset):

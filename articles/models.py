@@ -124,9 +124,22 @@ class ArticleQuerySet(models.QuerySet):
             ),
         )
 
+    def with_quotes(self):
+        """Each story's quotes in number order, in one query. (Quote's default
+        ordering goes through the article, a join one story's quotes don't need.)"""
+        return self.prefetch_related(
+            models.Prefetch("quotes", queryset=Quote.objects.order_by("number"))
+        )
+
     def on_day(self, day):
         """Stories whose publish time falls on this calendar day in the site time zone."""
-        start, end = local_day_bounds(day)
+        return self.between_days(day, day + timedelta(days=1))
+
+    def between_days(self, first, after_last):
+        """Stories published from the start of `first` to the start of `after_last`
+        (calendar days in the site time zone)."""
+        start, _ = local_day_bounds(first)
+        end, _ = local_day_bounds(after_last)
         return self.filter(published_at__gte=start, published_at__lt=end)
 
     def tagged(self, tag):
@@ -184,9 +197,7 @@ class ArticleQuerySet(models.QuerySet):
     def for_desk(self, user):
         """The admin's story list: everything for editors (and anyone who may view
         every story), only their own stories for contributors and authors."""
-        if user.has_perm("articles.change_article") or user.has_perm(
-            "articles.view_article"
-        ):
+        if workflow.sees_every_story(user):
             return self
         if user.has_perm("articles.change_own_article"):
             return self.owned_by(user)
@@ -469,7 +480,6 @@ class Article(models.Model):
         self._transition(
             user,
             "submit",
-            allowed=lambda story, now: story.status == Article.Status.DRAFT,
             change=lambda story, now: {"status": Article.Status.REVIEW},
         )
 
@@ -488,7 +498,6 @@ class Article(models.Model):
         self._transition(
             user,
             "publish",
-            allowed=lambda story, now: not story.is_published(now),
             change=change,
         )
 
@@ -501,7 +510,6 @@ class Article(models.Model):
         self._transition(
             user,
             "schedule",
-            allowed=lambda story, now: not story.is_published(now),
             change=lambda story, now: {
                 "status": Article.Status.PUBLISHED,
                 "published_at": when,
@@ -514,16 +522,27 @@ class Article(models.Model):
         self._transition(
             user,
             "unpublish",
-            allowed=lambda story, now: story.status == Article.Status.PUBLISHED,
             change=lambda story, now: {"status": Article.Status.DRAFT},
         )
 
-    def _transition(self, user, action, *, allowed, change):
+    def may_start(self, action: str, now=None) -> bool:
+        """Is the story in a state this transition starts from? (Whether the user
+        may do it is articles.workflow's question.)"""
+        now = now or timezone.now()
+        if action == "submit":
+            return self.status == self.Status.DRAFT
+        if action in ("publish", "schedule"):
+            return not self.is_published(now)
+        if action == "unpublish":
+            return self.status == self.Status.PUBLISHED
+        raise ValueError(f"No transition {action!r}.")
+
+    def _transition(self, user, action, *, change):
         workflow.require(user, action, self)
         with transaction.atomic(), reversion.create_revision():
             story = Article.objects.select_for_update().get(pk=self.pk)
             now = timezone.now()
-            if not allowed(story, now):
+            if not story.may_start(action, now):
                 raise workflow.Refused(
                     f"“{story.headline}” is {workflow.describe_status(story, now)}: "
                     f"it cannot be {workflow.PAST_TENSE[action]}."
@@ -664,14 +683,14 @@ class Quote(models.Model):
     def save(self, *args, **kwargs):
         self.speaker_slug = unique_slug(self.speaker, 150)
         super().save(*args, **kwargs)
-        search.index_article(self.article)
+        search.index_articles([self.article_id])
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#quote-{self.number}"
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
-        search.index_article(self.article)
+        search.index_articles([self.article_id])
         return result
 
     def get_speaker_url(self):

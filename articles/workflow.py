@@ -78,11 +78,16 @@ def may_change(user, article) -> bool:
     return article.status != article.Status.PUBLISHED or may_publish(user, article)
 
 
+def sees_every_story(user) -> bool:
+    """Editors, and anyone who may view every story (not only their own)."""
+    return user.has_perm("articles.view_article") or user.has_perm(
+        "articles.change_article"
+    )
+
+
 def may_view(user, article) -> bool:
-    return (
-        user.has_perm("articles.view_article")
-        or user.has_perm("articles.change_article")
-        or (user.has_perm("articles.change_own_article") and owns(user, article))
+    return sees_every_story(user) or (
+        user.has_perm("articles.change_own_article") and owns(user, article)
     )
 
 
