@@ -19,7 +19,6 @@ from django.utils import feedgenerator
 from django.utils.feedgenerator import Enclosure
 from taggit.models import Tag, TaggedItem
 
-from articles import images
 from articles.models import Article, Author, Section
 from articles.navigation import is_slug
 from articles.seo import absolute, date_modified
@@ -138,7 +137,7 @@ class StoryFeed(Feed):
     def items(self, obj=None):
         stories = self.stories(obj).for_listing()
         if settings.FEED_FULL_CONTENT:
-            stories = stories.prefetch_related("quotes")
+            stories = stories.with_quotes()
         stories = list(stories.order_by("-published_at", "-id")[:FEED_ITEMS])
         _attach_tag_names(stories)
         return stories
@@ -178,10 +177,9 @@ class StoryFeed(Feed):
     def item_enclosures(self, item):
         if not item.featured_image:
             return []
-        size = item.featured_image_bytes
-        if size is None:  # saved before sizes were recorded
-            size = images.stored_size(item.featured_image)
-        length = str(size or 0)
+        # Recorded when the image was saved; 0 (allowed: "unknown") if the storage
+        # could not say then. Never asked here: one S3 request per item.
+        length = str(item.featured_image_bytes or 0)
         mime_type = mimetypes.guess_type(item.featured_image.name)[0] or "image/jpeg"
         return [Enclosure(absolute(item.featured_image.url), length, mime_type)]
 

@@ -82,7 +82,7 @@ def clean_query(raw) -> str:
         if not text[MAX_QUERY_LENGTH].isspace() and " " in cut.strip():
             cut = cut.rsplit(None, 1)[0]
         text = cut
-    return _SPACE.sub(" ", _MARKERS.sub("", text)).strip()
+    return plain_text(text)
 
 
 def query_terms(raw) -> list[str]:

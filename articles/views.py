@@ -17,10 +17,8 @@ from articles.models import (
     ArticleRedirect,
     Author,
     Byline,
-    Quote,
     Section,
     WordPressImport,
-    local_day_bounds,
 )
 from articles.navigation import is_slug, story_navigation
 from articles.previews import mark_preview
@@ -91,13 +89,14 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _detail_queryset():
-    return Article.objects.select_related("section").prefetch_related(
-        "tags",
-        # Quote's default ordering goes through the article (a join); one story's
-        # quotes need only their number.
-        Prefetch("quotes", queryset=Quote.objects.order_by("number")),
-        "corrections",
-        Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+    return (
+        Article.objects.select_related("section")
+        .with_quotes()
+        .prefetch_related(
+            "tags",
+            "corrections",
+            Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+        )
     )
 
 
@@ -186,11 +185,7 @@ def author_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _archive(request, template: str, start: date, end: date, **context) -> HttpResponse:
-    range_start, _ = local_day_bounds(start)
-    range_end, _ = local_day_bounds(end)
-    stories = Article.objects.published().filter(
-        published_at__gte=range_start, published_at__lt=range_end
-    )
+    stories = Article.objects.published().between_days(start, end)
     return story_list(request, template, stories, archive_start=start, **context)
 
 
