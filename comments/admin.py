@@ -16,10 +16,7 @@ def _transition_action(method: str, description: str, past: str):
     def action(modeladmin, request, queryset):
         changed = skipped = 0
         for comment in queryset.select_related(None):
-            if method == "delete_permanently":
-                done = comment.delete_permanently()
-            else:
-                done = getattr(comment, method)(by=request.user)
+            done = getattr(comment, method)(by=request.user)
             changed += done
             skipped += not done
         noun = "comment" if changed == 1 else "comments"

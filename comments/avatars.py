@@ -10,6 +10,8 @@ import hmac
 
 from django.conf import settings
 
+from comments.models import Comment
+
 TONES = 8
 
 
@@ -37,7 +39,7 @@ def avatar_for(comment) -> dict:
     }
     if getattr(settings, "COMMENTS_GRAVATAR", False) and comment.author_email:
         email_hash = hashlib.sha256(
-            comment.author_email.strip().lower().encode()
+            Comment.fold_email(comment.author_email).encode()
         ).hexdigest()
         avatar["url"] = (
             f"https://secure.gravatar.com/avatar/{email_hash}?s=96&d=identicon"

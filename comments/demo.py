@@ -75,7 +75,6 @@ def load_demo_comments(article) -> int:
         comment = Comment(
             article=article,
             parent=parent,
-            depth=parent.depth + 1 if parent else 1,
             author_name=name,
             author_email=email,
             author_url=url,

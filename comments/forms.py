@@ -156,7 +156,6 @@ class CommentForm(forms.Form):
         comment = Comment(
             article=self.article,
             parent=self.parent_comment,
-            depth=(self.parent_comment.depth + 1) if self.parent_comment else 1,
             author_name=data["author"],
             author_email=data["email"],
             author_url=data["url"],

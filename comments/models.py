@@ -20,13 +20,8 @@ from django.utils import timezone
 from articles.models import Article
 from comments.content import render_comment_html, validate_web_url
 
-try:  # the anonymous page cache: UPDATEs send no signals, so we tell it ourselves
-    from newsroom.pagecache import content_changed
-except ImportError:  # pragma: no cover - page cache not installed
-
-    def content_changed(using="default"):
-        return None
-
+# The anonymous page cache: UPDATEs send no signals, so we tell it ourselves.
+from newsroom.pagecache import content_changed
 
 # WordPress's column sizes, so imported comments always fit.
 NAME_MAX = 245
@@ -46,12 +41,7 @@ class CommentQuerySet(models.QuerySet):
 
     def for_article_page(self, article):
         """The approved comments of one story, oldest first, in a single query."""
-        return (
-            self.approved()
-            .filter(article=article)
-            .select_related(None)
-            .order_by("created_at", "id")
-        )
+        return self.approved().filter(article=article).order_by("created_at", "id")
 
     def with_queue_rank(self):
         """queue_rank 0 for pending, 1 otherwise: the moderation queue's first key."""
@@ -196,7 +186,7 @@ class Comment(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.author_name or 'Anonymous'} on {self.article_id}: {self.content[:40]}"
+        return f"{self.display_name} on {self.article_id}: {self.content[:40]}"
 
     def save(self, *args, **kwargs):
         validate_web_url(self.author_url)  # admin, import and API paths alike
@@ -205,13 +195,8 @@ class Comment(models.Model):
         adding = self._state.adding
         if adding:
             self.fingerprint = self.make_fingerprint()
-            if self.parent_id and self.depth == 1:
-                self.depth = (
-                    Comment.objects.filter(pk=self.parent_id)
-                    .values_list("depth", flat=True)
-                    .first()
-                    or 0
-                ) + 1
+            if self.parent_id:
+                self.depth = self._parent_depth() + 1
         with transaction.atomic():
             super().save(*args, **kwargs)
             if adding and self.status == self.Status.APPROVED:
@@ -220,20 +205,26 @@ class Comment(models.Model):
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#comment-{self.pk}"
 
+    def _parent_depth(self) -> int:
+        if Comment.parent.is_cached(self):  # the form and the demo have it loaded
+            return self.parent.depth
+        return (
+            Comment.objects.filter(pk=self.parent_id)
+            .values_list("depth", flat=True)
+            .first()
+            or 0
+        )
+
     @property
     def display_name(self) -> str:
         return self.author_name or "Anonymous"
-
-    @property
-    def is_approved(self) -> bool:
-        return self.status == self.Status.APPROVED
 
     @staticmethod
     def fold_email(address: str) -> str:
         return address.strip().lower()
 
     def make_fingerprint(self) -> str:
-        author = (self.author_email or self.author_name or "").strip().lower()
+        author = self.fold_email(self.author_email or self.author_name or "")
         text = " ".join(self.content.split())
         raw = f"{self.article_id}\x00{self.parent_id or 0}\x00{author}\x00{text}"
         return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
@@ -276,8 +267,9 @@ class Comment(models.Model):
         """Trash → the status it had before (pending if it was screened to trash)."""
         return self._move({self.Status.TRASH}, self._return_status(), by, reason)
 
-    def delete_permanently(self) -> bool:
-        """Delete a spam or trashed comment for good; its replies move up a level."""
+    def delete_permanently(self, by=None) -> bool:
+        """Delete a spam or trashed comment for good; its replies move up a level.
+        (`by` as the other transitions take it: a deletion leaves no row to note it.)"""
         binned = [self.Status.SPAM, self.Status.TRASH]
         if self.status not in binned:
             return False
@@ -290,8 +282,7 @@ class Comment(models.Model):
             if not claimed:
                 return False
             Comment.objects.filter(parent_id=self.pk).update(parent_id=self.parent_id)
-            Comment.objects.filter(pk=self.pk).delete()
-        content_changed()
+            Comment.objects.filter(pk=self.pk).delete()  # its signal bumps the cache
         return True
 
     def _return_status(self) -> str:

@@ -75,10 +75,6 @@ class Verdict:
     reason: str
     notify: bool = True  # Akismet's "discard" spam is filed without an email
 
-    @property
-    def held(self) -> bool:
-        return self.status != Comment.Status.APPROVED
-
 
 @dataclass(frozen=True)
 class FormSignals:

@@ -8,7 +8,7 @@ from the cookie; without JS the form comes back once, with a token, to confirm).
 """
 
 import json
-from urllib.parse import quote, unquote
+from urllib.parse import quote
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -116,7 +116,7 @@ def post_comment(request: HttpRequest) -> HttpResponse:
         )
 
     if comment.status == Comment.Status.APPROVED:
-        response = redirect(f"{article.get_absolute_url()}#comment-{comment.pk}")
+        response = redirect(comment.get_absolute_url())
     else:
         response = redirect(preview_url(comment))
     remember_author(request, response, form)
@@ -149,11 +149,3 @@ def remember_author(request, response, form) -> None:
         httponly=False,  # read by comments.js in the reader's own browser
         samesite="Lax",
     )
-
-
-def remembered_author(request) -> dict:
-    """The consented cookie as a dict (for tests and tools; pages never use it)."""
-    try:
-        return json.loads(unquote(request.COOKIES.get(AUTHOR_COOKIE, "")))
-    except ValueError:
-        return {}

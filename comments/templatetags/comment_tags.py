@@ -54,7 +54,10 @@ def _page(roots, discussion, raw_page):
         return roots, None
     per_page = max(1, discussion.comments_per_page)
     pages = math.ceil(len(roots) / per_page)
-    default = pages if discussion.default_comments_page == "newest" else 1
+    newest_first = (
+        discussion.default_comments_page == DiscussionSettings.FirstPage.NEWEST
+    )
+    default = pages if newest_first else 1
     number = _positive_int(raw_page) or default
     number = min(max(number, 1), pages)
     start = (number - 1) * per_page
@@ -144,7 +147,6 @@ def comments_for(context, article):
         "is_open": is_open,
         "form": form,
         "replying_to": replying_to,
-        "discussion": discussion,
         "require_name_email": discussion.require_name_email,
         "confirm_token": confirm_token,
     }
