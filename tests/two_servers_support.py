@@ -16,7 +16,6 @@ import time
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import requests
 
@@ -236,10 +235,6 @@ def admin_session(server: Server) -> requests.Session:
     if response.status_code != 302:
         raise AssertionError(f"admin login on {server.name} failed")
     return session
-
-
-def same_host(url: str, server: Server) -> bool:
-    return urlsplit(url).netloc == f"127.0.0.1:{server.port}"
 
 
 class _FormReader(HTMLParser):

@@ -330,26 +330,21 @@ class WordPressImporter:
             reason = SKIPPED_STATUS.get(item.status, f"unknown status “{item.status}”")
         else:
             reason = ""
+        log = _ItemLog()
+        if not reason:
+            try:
+                try:
+                    with transaction.atomic():
+                        self._import_post(item, label, log)
+                except BaseException:
+                    self.cache = {name: {} for name in self.cache}  # rolled-back rows
+                    raise
+            except SkipItem as exc:
+                reason = str(exc)
+            except Exception as exc:  # a user's file must never end in a traceback
+                reason = f"could not be saved ({_describe(exc)})"
         if reason:
             self.report.skip("stories", reason, label)
-            if comments:
-                self.report.skip("comments", "their story was not imported", n=comments)
-            return
-        log = _ItemLog()
-        try:
-            try:
-                with transaction.atomic():
-                    self._import_post(item, label, log)
-            except BaseException:
-                self.cache = {name: {} for name in self.cache}  # rolled-back rows
-                raise
-        except SkipItem as exc:
-            self.report.skip("stories", str(exc), label)
-            if comments:
-                self.report.skip("comments", "their story was not imported", n=comments)
-            return
-        except Exception as exc:  # a user's file must never end in a traceback
-            self.report.skip("stories", f"could not be saved ({_describe(exc)})", label)
             if comments:
                 self.report.skip("comments", "their story was not imported", n=comments)
             return
@@ -633,7 +628,7 @@ class WordPressImporter:
         ).exists()
         author = None if taken else Author.objects.filter(slug=slug).first()
         if author is None:
-            if taken or Author.objects.filter(slug=slug).exists():
+            if taken:
                 slug = unique_slug(f"{name} {login}", 150)
             author, created = Author.objects.get_or_create(
                 slug=slug, defaults={"name": name}

@@ -215,11 +215,8 @@ def _read_comment(element) -> Comment:
     return comment
 
 
-def _read_author(element) -> dict[str, str]:
-    return {_name(child.tag)[3:]: _text(child).strip() for child in element}
-
-
-def _read_term(element) -> dict[str, str]:
+def _read_fields(element) -> dict[str, str]:
+    """An author's or a term's <wp:…> fields, by name without the prefix."""
     return {_name(child.tag)[3:]: _text(child).strip() for child in element}
 
 
@@ -297,11 +294,11 @@ def _records(path: Path, handle) -> Iterator[tuple[str, object]]:
                 yield "channel", channel
             yield "item", _read_item(element)
         elif name == "wp:author":
-            yield "author", _read_author(element)
+            yield "author", _read_fields(element)
         elif name == "wp:category":
-            yield "category", _read_term(element)
+            yield "category", _read_fields(element)
         elif name == "wp:tag":
-            yield "tag", _read_term(element)
+            yield "tag", _read_fields(element)
         elif name == "wp:wxr_version":
             channel.version = _text(element).strip()
             if channel.version not in SUPPORTED_VERSIONS:

@@ -7,8 +7,6 @@ from django.utils import timezone
 from articles.models import Article
 from tests.conftest import user_in_group
 
-ROLES = ["Contributor", "Author", "Editor"]
-
 
 def make_staff(django_user_model, role: str, username: str | None = None):
     """A staff member in a role; "Superuser"; or "No role" (a moderator, say)."""
