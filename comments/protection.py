@@ -1,67 +1,24 @@
 """Request-level abuse protection for the comment endpoint.
 
-- client_ip(): REMOTE_ADDR, or X-Forwarded-For only when REMOTE_ADDR is a trusted proxy.
-- rate_limited(): a fixed-window counter in the cache (cache.add + cache.incr), so the
-  limit holds across gunicorn workers when the cache is Redis.
+- client_ip() and rate_limited() live in newsroom/ratelimit.py (re-exported here).
 - same_site(): the Origin/Referer check that replaces the CSRF token for anonymous
   posters (the page with the form is shared by every reader and carries no token).
 - form timestamps: signed, so "too fast" cannot be faked by editing the field.
 """
 
-import hashlib
-import ipaddress
 import time
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.middleware.csrf import CsrfViewMiddleware
+
+# The comment view asks this module for all its request checks.
+from newsroom.ratelimit import client_ip, rate_limited, retry_after  # noqa: F401
 
 TIMESTAMP_SALT = "comments.form-timestamp"
 # A form older than this is still accepted, but its age no longer proves anything.
 TIMESTAMP_MAX_AGE = 7 * 24 * 3600
-
-
-def _valid_ip(value: str) -> str | None:
-    try:
-        return str(ipaddress.ip_address(value.strip()))
-    except ValueError:
-        return None
-
-
-def client_ip(request) -> str | None:
-    """The reader's IP address. X-Forwarded-For is believed only when the request
-    came from one of settings.TRUSTED_PROXIES, and then the right-most address that
-    is not itself a trusted proxy is the client."""
-    remote = _valid_ip(request.META.get("REMOTE_ADDR", ""))
-    trusted = set(settings.TRUSTED_PROXIES)
-    if remote is None or remote not in trusted:
-        return remote
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    for candidate in reversed(forwarded.split(",")):
-        ip = _valid_ip(candidate)
-        if ip is None:
-            break
-        if ip not in trusted:
-            return ip
-    return remote
-
-
-def rate_limited(key: str, limit: int, window: int) -> bool:
-    """Count one hit for key; True once more than `limit` hits fell in this window."""
-    if limit <= 0:
-        return False
-    bucket = int(time.time() // window)
-    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
-    cache_key = f"comments:rate:{digest}:{bucket}"
-    cache.add(cache_key, 0, timeout=window + 1)
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # expired between add() and incr()
-        cache.add(cache_key, 1, timeout=window + 1)
-        count = 1
-    return count > limit
 
 
 def _allowed_origins(request) -> set[str]:

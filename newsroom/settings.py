@@ -170,6 +170,13 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rate-limit counters (newsroom/ratelimit.py) live apart from pages, so a flood of
+# cached pages can never evict a reader's counter.
+CACHES["counters"] = {
+    **CACHES["default"],
+    "LOCATION": CACHES["default"].get("LOCATION", "counters"),
+    "KEY_PREFIX": "counters",
+}
 
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
@@ -196,7 +203,7 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # The project's one client-IP rule (honours TRUSTED_PROXIES behind nginx).
-AXES_CLIENT_IP_CALLABLE = "comments.protection.client_ip"
+AXES_CLIENT_IP_CALLABLE = "newsroom.ratelimit.client_ip"
 AXES_RESET_ON_SUCCESS = True
 
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "en-gb")
@@ -253,6 +260,10 @@ if MEDIA_STORAGE == "s3":
 # Serve uploaded media from the app server (renditions are plain files); behind
 # nginx, let nginx serve MEDIA_ROOT and switch this off.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
+
+# The longest story body an editor or an import may save (characters of HTML):
+# search, feeds and the page itself stay fast for every story.
+ARTICLE_BODY_MAX_CHARS = env_int("ARTICLE_BODY_MAX_CHARS", 1_000_000)
 
 # Upload limits for featured images (checked before decoding).
 IMAGE_MAX_BYTES = env_int("IMAGE_MAX_BYTES", 15 * 1024 * 1024)

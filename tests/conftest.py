@@ -2,7 +2,7 @@ import os
 
 import pytest
 from django.contrib.auth.models import Group, Permission
-from django.core.cache import cache
+from django.core.cache import caches
 
 
 @pytest.fixture(scope="session")
@@ -32,9 +32,14 @@ def _test_settings(settings, tmp_path):
     # The local-memory page cache's version stamp (and any other var/ file) lives
     # per test, so concurrent test runs and dev servers never bump each other.
     settings.VAR_DIR = tmp_path / "var"
-    cache.clear()
+    _clear_caches()
     yield
-    cache.clear()
+    _clear_caches()
+
+
+def _clear_caches():
+    for alias in caches:
+        caches[alias].clear()
 
 
 @pytest.fixture
