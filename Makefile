@@ -21,7 +21,7 @@ GUNICORN = .venv/bin/gunicorn newsroom.wsgi --bind 127.0.0.1:$(PORT) \
 # The task worker (newsroom/tasks.py) for TASKS_BACKEND runs beside the web server:
 # `make run` and `make serve` start it, and stop it when the server stops.
 ifeq ($(TASKS_BACKEND),rq)
-TASK_WORKER = $(MANAGE) rqworker --with-scheduler
+TASK_WORKER = $(MANAGE) rqworker --with-scheduler --job-class django_tasks_rq.backend.Job
 else ifeq ($(TASKS_BACKEND),immediate)
 TASK_WORKER = true
 else
@@ -30,13 +30,14 @@ endif
 with_task_worker = $(TASK_WORKER) & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; $(1)
 
-.PHONY: help uv install install-dev run serve setup lint format check test test-only browser-deps bench clean
+.PHONY: help uv install install-dev run serve serve-command setup lint format check test test-only browser-deps bench bench-outbound clean
 
 help:
 	@echo "make run    - install, migrate, load demo content, print the admin login, serve on 127.0.0.1:$(PORT) with the task worker"
 	@echo "make test   - install dev dependencies, then lint, check, makemigrations --check and pytest"
 	@echo "make serve  - the same site under gunicorn (production-like), with the task worker"
 	@echo "make bench  - run the benchmarks in benchmarks/"
+	@echo "make bench-outbound - comment POSTs with a hanging mail server, reads under a held write lock"
 
 uv:
 	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m uv --version >/dev/null 2>&1 || test -x .uv/bin/uv || \
@@ -69,6 +70,10 @@ serve: install
 	$(MANAGE) ensure_admin
 	$(call with_task_worker,$(GUNICORN))
 
+# The gunicorn command line of `make serve` (benchmarks/outbound.py runs exactly it).
+serve-command:
+	@echo $(GUNICORN)
+
 lint: install-dev
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
@@ -89,6 +94,9 @@ test: lint check
 
 bench: install-dev
 	$(VENV_PY) benchmarks/run.py
+
+bench-outbound: install-dev
+	$(VENV_PY) benchmarks/outbound.py
 
 clean:
 	rm -rf .venv var/static

@@ -289,7 +289,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # in a worker beside the web server, never in the request (newsroom/tasks.py).
 # "database": rows in the site's database, run by `manage.py db_worker` (`make run`
 # and `make serve` start it); "rq": Redis (TASKS_REDIS_URL, else REDIS_URL), run by
-# `manage.py rqworker --with-scheduler`; "immediate": inside the request (tests).
+# `manage.py rqworker --with-scheduler --job-class django_tasks_rq.backend.Job`;
+# "immediate": inside the request (tests).
 TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database").strip()
 TASKS_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",
