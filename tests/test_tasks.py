@@ -5,12 +5,14 @@ import subprocess
 import sys
 from datetime import timedelta
 from pathlib import Path
+from unittest import mock
 
 import pytest
 import time_machine
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.management.commands import db_worker
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
@@ -27,17 +29,20 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 def run_worker():
-    """What `manage.py db_worker --batch` does: run every task that is due, then stop."""
-    Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    ).run()
+    """What `manage.py db_worker --batch` does: run every task that is due, then stop.
+    (Inside the test's transaction, which the worker's connection recycling would end,
+    as Django's test client also keeps it.)"""
+    with mock.patch.object(db_worker, "close_old_connections", lambda: None):
+        Worker(
+            queue_names=["default"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="test-worker",
+            excluded_queue_names=[],
+        ).run()
 
 
 @pytest.fixture
