@@ -859,9 +859,11 @@ class WordPressImport(models.Model):
                 fields=["site", "kind", "wp_id"], name="wordpress_import_once_per_site"
             )
         ]
-        # ?p=ID redirects, which do not know the site.
         indexes = [
-            models.Index(fields=["kind", "wp_id"], name="wordpress_import_wp_id")
+            # ?p=ID redirects, which do not know the site.
+            models.Index(fields=["kind", "wp_id"], name="wordpress_import_wp_id"),
+            # A re-import's question "which WordPress comment was this one of ours?"
+            models.Index(fields=["kind", "object_id"], name="wordpress_import_object"),
         ]
 
     def __str__(self):
@@ -870,7 +872,8 @@ class WordPressImport(models.Model):
     @classmethod
     def published_story(cls, wp_post_id: str) -> "Article | None":
         """The live story that was WordPress post `?p=ID`, or None (unknown ID,
-        or a story readers may not see)."""
+        or a story readers may not see). The link does not say which site it
+        meant: with two sites imported, the newest of their live stories."""
         if not (wp_post_id.isascii() and wp_post_id.isdigit()) or len(wp_post_id) > 20:
             return None
         story_id = cls.objects.filter(

@@ -35,6 +35,12 @@ class Migration(migrations.Migration):
             model_name="wordpressimport",
             index=models.Index(fields=["kind", "wp_id"], name="wordpress_import_wp_id"),
         ),
+        migrations.AddIndex(
+            model_name="wordpressimport",
+            index=models.Index(
+                fields=["kind", "object_id"], name="wordpress_import_object"
+            ),
+        ),
         migrations.AddConstraint(
             model_name="wordpressimport",
             constraint=models.UniqueConstraint(

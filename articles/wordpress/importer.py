@@ -1215,6 +1215,8 @@ class CommentImport:
                 log.skip("comments", "empty", f"#{wp.comment_id}")
             else:
                 wanted[wp.comment_id] = (wp, status, created_at)
+        if not wanted:
+            return self._withdraw_missing({})
         mappings = {
             m.wp_id: m
             for m in WordPressImport.objects.filter(
@@ -1256,25 +1258,36 @@ class CommentImport:
             update_fields=["object_id", "digest"],
         )
         WordPressImport.objects.bulk_update(self.changed_records, ["digest"])
-        return self._withdraw_missing() or changed
+        return self._withdraw_missing(ours) or changed
 
-    def _withdraw_missing(self) -> bool:
+    def _withdraw_missing(self, ours: dict) -> bool:
         """This story's comments from this site that the export no longer has
         (WordPress leaves trashed and spam comments out) go to our trash."""
         Comment, log = self.Comment, self.log
+        # Usually every comment of the story is one the export still has: then one
+        # indexed query, and no search through the import records.
+        present = {comment.pk for comment in ours.values()}
+        others = [
+            pk
+            for pk in Comment.objects.filter(article=self.article).values_list(
+                "pk", flat=True
+            )
+            if pk not in present
+        ]
+        if not others:
+            return False
         exported = [wp.comment_id for wp in self.item.comments if wp.comment_id]
         gone = (
             WordPressImport.objects.filter(
-                site=self.site,
-                kind=WordPressImport.Kind.COMMENT,
-                object_id__in=Comment.objects.filter(article=self.article).values("pk"),
+                site=self.site, kind=WordPressImport.Kind.COMMENT, object_id__in=others
             )
             .exclude(wp_id__in=exported)
             .exclude(digest=TRASHED)  # withdrawn by an earlier run
         )
+        comments = Comment.objects.in_bulk(others)
         changed = False
         for mapping in gone:
-            comment = Comment.objects.filter(pk=mapping.object_id).first()
+            comment = comments.get(mapping.object_id)
             example = f"#{mapping.wp_id}"
             if self.keep_deleted:
                 log.skip(
