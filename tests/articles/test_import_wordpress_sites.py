@@ -359,3 +359,22 @@ def test_two_sites_then_a_reimport_with_a_trashed_post(tmp_path):
     assert story(B, 4).is_published()
     assert Comment.objects.count() == 10
     assert Author.objects.count() == 2
+
+
+def test_p_link_shared_by_two_sites_redirects_to_one_live_story(client):
+    run_import(SITE_A)
+    run_import(SITE_B)
+    response = client.get("/?p=4")
+    assert response.status_code == 301
+    assert response["Location"] in {
+        story(A, 4).get_absolute_url(),
+        story(B, 4).get_absolute_url(),
+    }
+
+
+def test_site_option_that_is_no_address_is_refused():
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="is not a site address"):
+        run_import(SITE_A, "--site", "https://")
+    assert not Article.objects.exists()
