@@ -816,8 +816,9 @@ class PreviewLink(models.Model):
 
 
 class WordPressImport(models.Model):
-    """Which of our records came from which WordPress record, so that running
-    `import_wordpress` again updates them instead of making duplicates."""
+    """Which of our records came from which record of which WordPress site, so that
+    running `import_wordpress` again updates them instead of making duplicates, and
+    a second site's export (whose IDs start at 1 too) never touches the first's."""
 
     class Kind(models.TextChoices):
         POST = "post", "Post → story"
@@ -825,6 +826,14 @@ class WordPressImport(models.Model):
         AUTHOR = "author", "Author → byline"
         FEATURED_IMAGE = "featured_image", "Featured image of a post"
 
+    site = models.CharField(
+        "WordPress site",
+        max_length=200,
+        blank=True,
+        help_text="The blog's address without http(s)://, e.g. herald.example.com. "
+        "Empty for records made before sites were recorded, until an import of "
+        "their site claims them (docs/import.md).",
+    )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     wp_id = models.CharField(
         "WordPress ID",
@@ -845,19 +854,26 @@ class WordPressImport(models.Model):
     class Meta:
         verbose_name = "WordPress import record"
         constraints = [
-            # Also the index for the importer's lookups and for ?p=ID redirects.
+            # Also the index for the importer's lookups.
             models.UniqueConstraint(
-                fields=["kind", "wp_id"], name="wordpress_import_once"
+                fields=["site", "kind", "wp_id"], name="wordpress_import_once_per_site"
             )
+        ]
+        indexes = [
+            # ?p=ID redirects, which do not know the site.
+            models.Index(fields=["kind", "wp_id"], name="wordpress_import_wp_id"),
+            # A re-import's question "which WordPress comment was this one of ours?"
+            models.Index(fields=["kind", "object_id"], name="wordpress_import_object"),
         ]
 
     def __str__(self):
-        return f"WordPress {self.kind} {self.wp_id} → {self.object_id}"
+        return f"WordPress {self.site} {self.kind} {self.wp_id} → {self.object_id}"
 
     @classmethod
     def published_story(cls, wp_post_id: str) -> "Article | None":
         """The live story that was WordPress post `?p=ID`, or None (unknown ID,
-        or a story readers may not see)."""
+        or a story readers may not see). The link does not say which site it
+        meant: with two sites imported, the newest of their live stories."""
         if not (wp_post_id.isascii() and wp_post_id.isdigit()) or len(wp_post_id) > 20:
             return None
         story_id = cls.objects.filter(
