@@ -39,6 +39,18 @@ def request_refusal(request, ip: str | None, *, limited: bool) -> Refusal | None
     return None
 
 
+def unconfirmed(request) -> Refusal | None:
+    """A poster who is logged in must send the CSRF token: a forged post would be
+    made in their name. Without it, the form comes back (with a token) to confirm."""
+    if not request.user.is_authenticated or csrf_token_valid(request):
+        return None
+    return Refusal(
+        f"You are logged in as {request.user.get_username()}: "
+        "please press “Post Comment” again to confirm.",
+        403,
+    )
+
+
 def _allowed_origins(request) -> set[str]:
     origins = {f"{request.scheme}://{request.get_host()}"}
     origins.update(origin.rstrip("/") for origin in settings.CSRF_TRUSTED_ORIGINS)

@@ -43,6 +43,7 @@ def _refused(request: HttpRequest, refusal: Refusal) -> HttpResponse:
 def _form_again(request: HttpRequest, form: CommentForm, refusal) -> HttpResponse:
     """A page that starts with the message and the reader's form, text kept (the
     story page would open at its headline, the error thousands of pixels below)."""
+    form.is_valid()  # the field errors, and the cleaned text to show again
     if refusal.message:
         form.add_error(None, refusal.message)
     # Only this answer to a POST (never cached) carries a logged-in poster's token.
@@ -83,17 +84,11 @@ def post_comment(request: HttpRequest) -> HttpResponse:
     if not moderation.comments_open(article, now, discussion):
         return _refused(request, moderation.CLOSED)
     form = CommentForm(request.POST, article=article, discussion=discussion)
-    if request.user.is_authenticated and not protection.csrf_token_valid(request):
-        form.is_valid()  # never lose what they typed: shown again, to confirm
-        name = request.user.get_username()
-        return _form_again(request, form, Refusal(CONFIRM_MESSAGE.format(name), 403))
-    if not form.is_valid():
-        return _form_again(request, form, Refusal("", 400))
-    comment = form.build_comment(
-        ip_address=ip,
-        user_agent=request.META.get("HTTP_USER_AGENT", ""),
-        user=request.user,
-    )
+    refused = protection.unconfirmed(request)
+    if refused or not form.is_valid():  # never lose what they typed: shown again
+        return _form_again(request, form, refused or Refusal("", 400))
+    agent = request.META.get("HTTP_USER_AGENT", "")
+    comment = form.build_comment(ip_address=ip, user_agent=agent, user=request.user)
     if refused := moderation.refusal(comment, now, flood_applies=not is_moderator):
         return _form_again(request, form, refused)
     verdict = moderation.screen(
