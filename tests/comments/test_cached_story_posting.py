@@ -148,14 +148,25 @@ def test_the_held_comments_answer_is_never_stored_by_the_page_cache():
     assert anonymous.json() == {"comments": []}
 
 
-def test_an_approved_comment_leaves_the_held_cookie():
+@pytest.mark.parametrize("decision", ["approve", "trash", "mark_spam"])
+def test_a_moderators_decision_ends_the_held_view_and_its_cookie(decision):
     article = make_article()
     author = Client()
-    post(cached_form(article) | {"comment": "Soon public."}, author)
-    Comment.objects.get().approve()
+    post(cached_form(article) | {"comment": "Decided soon."}, author)
+    getattr(Comment.objects.get(), decision)()
     response = held_on(article, author)
     assert response.json() == {"comments": []}
     assert response.cookies[HELD_COOKIE].value == ""  # forgotten
+
+
+def test_a_comment_the_screening_binned_still_looks_held_to_its_author():
+    """A spammer learns nothing: the honeypot's spam shows as awaiting moderation."""
+    article = make_article()
+    author = Client()
+    post(cached_form(article) | {"homepage": "http://spam.example"}, author)
+    assert Comment.objects.get().status == Comment.Status.SPAM
+    shown = held_on(article, author).json()["comments"]
+    assert "awaiting moderation" in shown[0]["html"]
 
 
 def test_a_forged_held_cookie_shows_nothing():
