@@ -35,7 +35,11 @@ CONFIRM_MESSAGE = (
 
 def _refused(request: HttpRequest, refusal: Refusal) -> HttpResponse:
     """Refused before the form is read: the message, and what they typed to copy."""
-    context = {"message": refusal.message, "kept": request.POST.get("comment", "")}
+    kept = {
+        name: request.POST.get(name, "")
+        for name in ("comment", "author", "email", "url")
+    }
+    context = {"message": refusal.message, "kept": kept}
     response = render(request, "comments/refused.html", context, status=refusal.status)
     return _with_retry_after(response, refusal)
 

@@ -110,7 +110,9 @@ def test_the_per_ip_limit_answers_429_with_retry_after_and_the_text(settings):
     response = post(data | {"comment": "Limited but kept.", "email": "b@example.com"})
     assert response.status_code == 429
     assert 1 <= int(response["Retry-After"]) <= 600
-    assert "Limited but kept.</textarea>" in response.content.decode()
+    html = response.content.decode()
+    assert "Limited but kept.</textarea>" in html
+    assert 'value="b@example.com" readonly' in html
 
 
 # 2. A held comment stays visible to its author -------------------------------------
