@@ -1,4 +1,7 @@
-"""The comment endpoint: a plain HTML form POST, answered with a redirect.
+"""The comment endpoints: a plain HTML form POST, answered with a redirect (or, when
+refused, a page that starts with the message and the reader's form); and two tiny
+uncached GETs for static/js/comments.js: a fresh form stamp and the reader's own
+held comments (docs/comments.md).
 
 It is CSRF-exempt for anonymous readers because the article page (and so the form)
 is shared by every reader and must not carry a per-user token; instead it checks that
