@@ -752,6 +752,9 @@ class SearchEntry(models.Model):
     body = models.TextField(blank=True)
     tags = models.TextField(blank=True)
     quotes = models.TextField(blank=True)
+    # Text beyond the shown columns' bound (search.SNIPPET_SOURCE_CHARS): found and
+    # ranked, never cut into snippets.
+    rest = models.TextField(blank=True)
     vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
