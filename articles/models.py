@@ -423,6 +423,16 @@ class Article(models.Model):
         super().clean_fields(exclude=exclude)
 
     def clean(self):
+        if len(self.body or "") > settings.ARTICLE_BODY_MAX_CHARS:
+            # Search, feeds and the page stay fast for every story only up to this.
+            raise ValidationError(
+                {
+                    "body": f"The story is {len(self.body):,} characters long "
+                    f"(with its formatting); the most a story may have is "
+                    f"{settings.ARTICLE_BODY_MAX_CHARS:,}. Nothing is lost: "
+                    "shorten it or split it into parts, then save again."
+                }
+            )
         if self.featured_image and not self.image_alt.strip():
             raise ValidationError(
                 {
