@@ -124,8 +124,7 @@ class ArticleAdminForm(forms.ModelForm):
     def clean_featured_image(self):
         image = self.cleaned_data.get("featured_image")
         if isinstance(image, UploadedFile):
-            images.validate_image_upload(image)
-            return images.reencode_upload(image)  # drops EXIF and appended data
+            return images.prepared_upload(image)  # drops EXIF and appended data
         return image
 
     def clean(self):
@@ -451,6 +450,17 @@ class ArticleAdmin(StorageErrorAdminMixin, VersionAdmin):
             if obj is not None and obj.raw_html:
                 readonly.append("body")  # an editor's HTML would not survive the editor
         return readonly
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST":
+            # Re-encoding a big upload takes seconds: do it before the admin's
+            # transaction (SQLite's write lock) begins. The form reports errors.
+            for upload in request.FILES.getlist("featured_image"):
+                try:
+                    images.prepared_upload(upload)
+                except ValidationError:
+                    pass
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change=change, **kwargs)

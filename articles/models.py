@@ -377,6 +377,10 @@ class Article(models.Model):
             self.slug = self._slug_free_on_publish_day()
             old_address = self._live_address()
         image_changed = self._featured_image_changed()
+        if image_changed:
+            # The old image's renditions must not show with the new image; until
+            # render_featured_image has run, pages show the original.
+            self.featured_image_renditions = []
         if not self._state.adding and kwargs.get("update_fields") is None:
             # comment_count is the comments app's to keep: an editor's copy, loaded
             # before a comment was approved, must not write an old count back.
@@ -392,10 +396,11 @@ class Article(models.Model):
                 day=old_address[0], slug=old_address[1], defaults={"article": self}
             )
         if image_changed:
-            self.featured_image_renditions = images.make_renditions(self.featured_image)
-            self.featured_image_bytes = images.stored_size(self.featured_image)
-            super().save(
-                update_fields=["featured_image_renditions", "featured_image_bytes"]
+            # Seconds of decoding for a big image: after the commit, outside the
+            # write lock (SQLite's IMMEDIATE transaction) that this save holds.
+            article_id, name = self.pk, self.featured_image.name
+            transaction.on_commit(
+                lambda: images.render_featured_image.enqueue(article_id, name)
             )
         update_fields = kwargs.get("update_fields")
         if update_fields is None or search.INDEXED_FIELDS & set(update_fields):
