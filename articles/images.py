@@ -168,10 +168,12 @@ def _working_copy(field_file, largest: int) -> tuple[Image.Image, int, int]:
     the upright full size; at most one full-size decode is held at a time."""
     with Image.open(field_file) as opened:
         width, height = opened.size
-        if opened.getexif().get(ORIENTATION, 1) in (5, 6, 7, 8):
+        target = (largest, largest * height // width)
+        if opened.getexif().get(ORIENTATION, 1) in (5, 6, 7, 8):  # quarter turns
             width, height = height, width
+            target = (largest * width // height, largest)
         if opened.format == "JPEG":  # decode at 1/2, 1/4 or 1/8 scale
-            opened.draft("RGB", (largest, largest * opened.height // opened.width))
+            opened.draft("RGB", target)
         opened.load()
         image = _oriented(opened)
         alpha = "A" in image.getbands() or "transparency" in image.info
