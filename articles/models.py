@@ -377,6 +377,10 @@ class Article(models.Model):
             self.slug = self._slug_free_on_publish_day()
             old_address = self._live_address()
         image_changed = self._featured_image_changed()
+        if image_changed:
+            # The old image's renditions must not show with the new image; until
+            # render_featured_image has run, pages show the original.
+            self.featured_image_renditions = []
         if not self._state.adding and kwargs.get("update_fields") is None:
             # comment_count is the comments app's to keep: an editor's copy, loaded
             # before a comment was approved, must not write an old count back.
@@ -392,10 +396,11 @@ class Article(models.Model):
                 day=old_address[0], slug=old_address[1], defaults={"article": self}
             )
         if image_changed:
-            self.featured_image_renditions = images.make_renditions(self.featured_image)
-            self.featured_image_bytes = images.stored_size(self.featured_image)
-            super().save(
-                update_fields=["featured_image_renditions", "featured_image_bytes"]
+            # Seconds of decoding for a big image: after the commit, outside the
+            # write lock (SQLite's IMMEDIATE transaction) that this save holds.
+            article_id, name = self.pk, self.featured_image.name
+            transaction.on_commit(
+                lambda: images.render_featured_image.enqueue(article_id, name)
             )
         update_fields = kwargs.get("update_fields")
         if update_fields is None or search.INDEXED_FIELDS & set(update_fields):
@@ -423,6 +428,16 @@ class Article(models.Model):
         super().clean_fields(exclude=exclude)
 
     def clean(self):
+        if len(self.body or "") > settings.ARTICLE_BODY_MAX_CHARS:
+            # Search, feeds and the page stay fast for every story only up to this.
+            raise ValidationError(
+                {
+                    "body": f"The story is {len(self.body):,} characters long "
+                    f"(with its formatting); the most a story may have is "
+                    f"{settings.ARTICLE_BODY_MAX_CHARS:,}. Nothing is lost: "
+                    "shorten it or split it into parts, then save again."
+                }
+            )
         if self.featured_image and not self.image_alt.strip():
             raise ValidationError(
                 {
@@ -752,6 +767,9 @@ class SearchEntry(models.Model):
     body = models.TextField(blank=True)
     tags = models.TextField(blank=True)
     quotes = models.TextField(blank=True)
+    # Text beyond the shown columns' bound (search.SNIPPET_SOURCE_CHARS): found and
+    # ranked, never cut into snippets.
+    rest = models.TextField(blank=True)
     vector = SearchVectorField(null=True, editable=False)
 
     class Meta:

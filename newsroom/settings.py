@@ -265,9 +265,17 @@ SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
 # search, feeds and the page itself stay fast for every story.
 ARTICLE_BODY_MAX_CHARS = env_int("ARTICLE_BODY_MAX_CHARS", 1_000_000)
 
+# Search: searches per reader IP per window (0 switches the limit off); beyond it
+# a 429 page with Retry-After. Counted in the "counters" cache.
+SEARCH_RATE_LIMIT = env_int("SEARCH_RATE_LIMIT", 60)
+SEARCH_RATE_WINDOW = env_int("SEARCH_RATE_WINDOW", 60)
+
 # Upload limits for featured images (checked before decoding).
 IMAGE_MAX_BYTES = env_int("IMAGE_MAX_BYTES", 15 * 1024 * 1024)
 IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 50_000_000)
+# Memory the decoded pixels (and any converted copy) may take: a 7000×7000 RGBA
+# PNG needs 196 MB, the same pixels as CMYK 392 MB (articles/images.py).
+IMAGE_MAX_DECODED_BYTES = env_int("IMAGE_MAX_DECODED_BYTES", 200_000_000)
 IMAGE_RENDITION_WIDTHS = [480, 800, 1200, 1600]
 
 # Email: console unless an SMTP host is configured. Every SMTP call is bounded by

@@ -259,8 +259,11 @@ def test_wordpress_author_joins_an_existing_byline_of_the_same_name():
 # --- images ---------------------------------------------------------------------------
 
 
-def test_featured_image_is_imported_with_alt_caption_and_credit(uploads, client):
-    report = run_import(EXPORT, "--media-dir", str(uploads))
+def test_featured_image_is_imported_with_alt_caption_and_credit(
+    uploads, client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # renditions
+        report = run_import(EXPORT, "--media-dir", str(uploads))
     putin = story(11)
     assert putin.featured_image
     assert putin.featured_image_width == 1200
