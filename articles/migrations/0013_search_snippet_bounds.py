@@ -107,7 +107,7 @@ def join_split_entries(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0011_record_featured_image_sizes")]
+    dependencies = [("articles", "0012_wordpress_import_site")]
 
     operations = [
         migrations.RunPython(
