@@ -17,8 +17,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import feedgenerator
-from django.utils.html import escape
 from django.utils.feedgenerator import Enclosure
+from django.utils.html import escape
 from taggit.models import Tag, TaggedItem
 
 from articles.models import Article, Author, Section
