@@ -1,7 +1,8 @@
 """RSS 2.0 and Atom feeds of published stories: site, section, tag and author.
 
 Every feed is built on Article.objects.published(). Each item carries the
-standfirst as its summary; with FEED_FULL_CONTENT on it also carries the story's
+standfirst as its summary (escaped: a standfirst is plain text, and readers render
+RSS <description> and Atom type="html" as HTML); with FEED_FULL_CONTENT on it also carries the story's
 full HTML (`content:encoded` in RSS, `<content>` in Atom). The featured image is
 an enclosure plus a Media RSS `media:content` element. A feed runs a fixed number
 of queries whatever the number of stories.
@@ -17,6 +18,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import feedgenerator
 from django.utils.feedgenerator import Enclosure
+from django.utils.html import escape
 from taggit.models import Tag, TaggedItem
 
 from articles.models import Article, Author, Section
@@ -114,11 +116,17 @@ class StoryFeed(Feed):
     def title(self, obj=None):
         return settings.SITE_NAME
 
-    def description(self, obj=None):
+    def about(self, obj=None) -> str:
+        """The channel's one-line description, plain text."""
         return f"The latest stories from {settings.SITE_NAME}."
 
+    def description(self, obj=None):
+        # RSS <channel><description> is HTML to most readers: escape the plain text
+        # (a section description, tag or author name) so it shows as typed.
+        return escape(self.about(obj))
+
     def subtitle(self, obj=None):
-        return self.description(obj)
+        return self.about(obj)  # Atom <subtitle> is text: the generator escapes it
 
     def link(self, obj=None):
         return absolute(reverse("articles:home"))
@@ -149,7 +157,9 @@ class StoryFeed(Feed):
         return item.headline
 
     def item_description(self, item):
-        return item.standfirst or item.headline
+        # RSS <description> and Atom <summary type="html"> are HTML; a standfirst
+        # (or an imported excerpt) is plain text and must not become markup.
+        return escape(item.standfirst or item.headline)
 
     def item_link(self, item):
         return absolute(item.get_absolute_url())
@@ -213,7 +223,7 @@ class SectionFeed(StoryFeed):
     def title(self, obj):
         return f"{obj.name} — {settings.SITE_NAME}"
 
-    def description(self, obj):
+    def about(self, obj):
         return obj.description or f"The latest {obj.name} stories."
 
     def link(self, obj):
@@ -240,7 +250,7 @@ class TagFeed(StoryFeed):
     def title(self, obj):
         return f"{obj.name} — {settings.SITE_NAME}"
 
-    def description(self, obj):
+    def about(self, obj):
         return f"Stories about {obj.name} from {settings.SITE_NAME}."
 
     def link(self, obj):
@@ -267,7 +277,7 @@ class AuthorFeed(StoryFeed):
     def title(self, obj):
         return f"{obj.name} — {settings.SITE_NAME}"
 
-    def description(self, obj):
+    def about(self, obj):
         return f"Stories by {obj.name}."
 
     def link(self, obj):
