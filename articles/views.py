@@ -225,3 +225,12 @@ def archive_day(request: HttpRequest, year: int, month: int, day: int) -> HttpRe
 def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
     latest = Article.objects.published().select_related("section")[:5]
     return render(request, "404.html", {"latest": latest}, status=404)
+
+
+@require_safe
+def wordpress_category(request: HttpRequest, path: str) -> HttpResponse:
+    """An imported site's /category/parent/child/ link: the section of the last slug."""
+    slug = path.rstrip("/").rsplit("/", 1)[-1]
+    if not is_slug(slug):
+        raise Http404("No such section.")
+    return redirect(get_object_or_404(Section, slug=slug), permanent=True)

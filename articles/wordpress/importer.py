@@ -36,7 +36,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.urls import Resolver404, resolve, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
@@ -815,18 +815,10 @@ class WordPressImporter:
                 "is a section of its own",
                 f"{section.name} (under {parent.name if parent else path[-2]})",
             )
-        old = CATEGORY_BASE + "/".join(path) + "/"
-        self._check_term_address(old, section.get_absolute_url())
-
-    def _check_term_address(self, old: str, new: str) -> None:
-        """Remember a WordPress category page that is not at its old address here
-        (an old link that no route of ours answers)."""
-        if unquote(old) == unquote(new):
-            return
-        try:
-            resolve(unquote(old))
-        except Resolver404:
-            self.term_addresses[old] = new
+        # /category/…/<slug>/ redirects to the section of that slug (articles/urls.py).
+        if unquote(path[-1]) != section.slug:
+            old = CATEGORY_BASE + "/".join(path) + "/"
+            self.term_addresses[old] = section.get_absolute_url()
 
     def _tag_names(self, item: Item) -> dict[str, str]:
         """Tag name → its WordPress slug ('' for a further category: WordPress

@@ -55,11 +55,13 @@ def test_subcategory_is_reported_since_sections_have_no_parents():
     )
 
 
-def test_old_category_addresses_that_are_404_here_are_reported(client):
+def test_old_category_addresses_redirect_to_their_sections(client):
     report = run_import(SITE_A)
-    assert client.get("/category/harbour/ferries/").status_code == 404
-    assert "/category/harbour/ferries/ → /section/ferries/" in report
-    assert "/category/harbour/ → /section/harbour/" in report
+    response = client.get("/category/harbour/ferries/")
+    assert response.status_code == 301
+    assert response["Location"] == "/section/ferries/"
+    assert client.get("/category/harbour/").headers["Location"] == "/section/harbour/"
+    assert "/category/harbour/" not in report
 
 
 def test_section_shared_by_a_changed_and_an_unchanged_story_is_counted_once(tmp_path):
