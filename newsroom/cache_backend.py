@@ -9,7 +9,9 @@ the cache as soon as Redis answers.
 
 A write dropped during an outage (a session saved or ended, a cache invalidation)
 would leave an old value behind in Redis when it returns, so the keys of dropped
-writes are remembered and deleted first thing after recovery.
+writes are remembered and deleted first thing after recovery. That memory dies with
+the process: a caller that must not lose a write checks ``last_call_reached`` and
+records it elsewhere (the page cache's version bump goes to the database).
 """
 
 import logging
@@ -41,6 +43,9 @@ class ResilientRedisCache(RedisCache):
         self._dropped: set[str] = set()
         self._overflowed = False
         self._lock = threading.Lock()
+        # Whether the latest call got an answer from Redis (False: an outage
+        # default). Cache instances are per thread, so this is the caller's own.
+        self.last_call_reached = True
 
     # The outage bookkeeping ------------------------------------------------------
 
@@ -88,13 +93,16 @@ class ResilientRedisCache(RedisCache):
 
     def _call(self, operation: str, default, method, *args, dropped_keys=(), **kwargs):
         if not self._available():
+            self.last_call_reached = False
             self._drop(dropped_keys)
             return default
         was_down = bool(self._down_until)
+        self.last_call_reached = True  # also when Redis answers with an error
         try:
             cleared = self._clear_dropped() if was_down else 0
             result = method(*args, **kwargs)
         except REDIS_DOWN as exc:
+            self.last_call_reached = False
             self._drop(dropped_keys)
             self._went_down(exc, operation)
             return default

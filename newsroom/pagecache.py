@@ -2,9 +2,14 @@
 
 How it stays correct:
 
-* Only anonymous GET/HEAD requests are served or stored: a request carrying any
-  cookie other than the CSRF cookie (a session, a messages cookie, anything a
-  future app sets) or an ``Authorization`` header goes straight to the view.
+* Only anonymous GET/HEAD requests are served or stored: a request carrying a
+  cookie the site reads (:func:`cookies_the_site_reads`) other than the CSRF
+  cookie, or an ``Authorization`` header, goes straight to the view. Cookies the
+  site never reads (``_ga`` and other analytics) are ignored.
+* One page per address *as the view reads it*: for an anonymous request every query
+  parameter its view does not read (``settings.PAGE_CACHE_QUERY_PARAMETERS``) is
+  dropped before the view runs, so ``?utm_source=…`` and junk share one entry
+  and one render, and a junk value never appears in a page shared with others.
 * Only responses that are safe to share are stored: status 200/301/404, no
   ``Set-Cookie`` (so no page that rendered a CSRF token or a message), no
   ``Cache-Control: private/no-cache/no-store`` (so no editor preview), no
@@ -25,20 +30,30 @@ The version lives in the cache when the cache is shared (Redis: every worker and
 every app server sees a bump). With a process-local cache (local memory) it is
 the modification time of a small file in ``NEWSROOM_VAR_DIR``, so gunicorn workers
 on one machine still see each other's bumps.
+
+A bump that cannot reach Redis (an outage, a cut line) is counted in the database
+(``PageCacheState``), which outlives the process that made the change. Every process
+compares that count with the one last applied in Redis at most once a second (one
+primary-key query; a hit stays free of queries in between) and bumps when they
+differ, so no public page outlives an unpublish by more than about a second after
+Redis can be reached again.
 """
 
 import hashlib
+import logging
 import os
 import time
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.exceptions import DisallowedHost
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import (
     cc_delim_re,
@@ -49,7 +64,16 @@ from django.utils.cache import (
 )
 from django.utils.http import http_date
 
+from newsroom.models import PageCacheState
+from newsroom.routers import PIN_COOKIE
+
+logger = logging.getLogger("newsroom.pagecache")
+
 VERSION_KEY = "pagecache:version"
+# The PageCacheState.missed_bumps count already applied to the version in Redis.
+APPLIED_KEY = "pagecache:missed-bumps-applied"
+# How often each process reads PageCacheState (one primary-key query).
+MISSED_BUMP_CHECK_SECONDS = 1
 CACHEABLE_STATUSES = {200, 301, 404}
 UNSHAREABLE_DIRECTIVES = {"private", "no-cache", "no-store"}
 # Headers a stored page must not carry to other readers.
@@ -82,6 +106,16 @@ def content_version() -> str:
     return str(version)
 
 
+def _bump_shared_version() -> bool:
+    """Bump the version in the shared cache; False if the cache could not be told."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # the key was evicted: any new value invalidates
+        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+    # ResilientRedisCache swallows an outage; it says whether the call got through.
+    return getattr(cache, "last_call_reached", True)
+
+
 def bump_content_version() -> None:
     """Make every cached page stale now."""
     if _process_local():
@@ -92,10 +126,40 @@ def bump_content_version() -> None:
         stamp = max(time.time_ns(), previous + 1)
         os.utime(path, ns=(stamp, stamp))
         return
+    if not _bump_shared_version():
+        _record_missed_bump()
+
+
+_next_check = 0.0
+
+
+def _record_missed_bump() -> None:
+    """Redis did not hear of a content change: tell the database, which every process
+    reads (apply_missed_bumps). Inside the writer's transaction this commits with the
+    change itself; after it (the on-commit bump) on its own."""
+    global _next_check
+    logger.warning("Page cache invalidation missed Redis; recorded in the database")
     try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # the key was evicted: any new value invalidates
-        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+        PageCacheState.record_missed_bump()
+    except DatabaseError:
+        logger.exception("Page cache invalidation could not be recorded either")
+    _next_check = 0.0
+
+
+def apply_missed_bumps() -> None:
+    """Bump the version for content changes whose own bump missed Redis.
+
+    Checked at most every MISSED_BUMP_CHECK_SECONDS per process; whichever process
+    first reaches Redis applies the bump for all (a second one now and then is
+    harmless: one more round of misses)."""
+    global _next_check
+    now = time.time()
+    if now < _next_check <= now + MISSED_BUMP_CHECK_SECONDS:
+        return
+    _next_check = now + MISSED_BUMP_CHECK_SECONDS
+    missed = PageCacheState.missed()
+    if missed and cache.get(APPLIED_KEY, 0) != missed and _bump_shared_version():
+        cache.set(APPLIED_KEY, missed, timeout=None)
 
 
 def content_changed(using: str = "default") -> None:
@@ -193,16 +257,67 @@ def next_scheduled_change(version: str, now: datetime) -> datetime:
 # The middleware ----------------------------------------------------------------
 
 
+def cookies_the_site_reads() -> set[str]:
+    """The cookies some server-side code reads: the only ones that can change a page.
+
+    A cookie a new view reads belongs here. The comment form's remembered name is
+    not one: only static/js/comments.js reads it, in the reader's own browser."""
+    return {
+        settings.SESSION_COOKIE_NAME,
+        settings.CSRF_COOKIE_NAME,
+        CookieStorage.cookie_name,  # messages ("Your comment is awaiting moderation")
+        PIN_COOKIE,  # newsroom/routers.py: read your own write from the primary
+    }
+
+
+def _cookies_read(request: HttpRequest) -> set[str]:
+    return set(request.COOKIES) & cookies_the_site_reads()
+
+
 def _request_is_anonymous(request: HttpRequest) -> bool:
     if request.method not in ("GET", "HEAD"):
         return False
     if "HTTP_AUTHORIZATION" in request.META:
         return False
-    return set(request.COOKIES) <= {settings.CSRF_COOKIE_NAME}
+    return _cookies_read(request) <= {settings.CSRF_COOKIE_NAME}
+
+
+def _parameters_read(path: str) -> list[str] | None:
+    """The query parameters the view at `path` reads (PAGE_CACHE_QUERY_PARAMETERS),
+    or None for a view that declares none (its query is left as it came).
+
+    An address missing its trailing slash counts as the view it will redirect to,
+    so the redirect keeps them."""
+    candidates = [path]
+    if settings.APPEND_SLASH and not path.endswith("/"):
+        candidates.append(path + "/")
+    for candidate in candidates:
+        try:
+            view_name = resolve(candidate).view_name
+        except Resolver404:
+            continue
+        return settings.PAGE_CACHE_QUERY_PARAMETERS.get(view_name)
+    return []
+
+
+def keep_parameters_read(request: HttpRequest) -> None:
+    """Drop every query parameter a declared view does not read, in place, and put
+    the rest in one order: the view, the cache key and any redirect see one query."""
+    if not request.META.get("QUERY_STRING"):
+        return
+    read = _parameters_read(request.path_info)
+    if read is None:
+        return
+    kept = QueryDict(mutable=True)
+    for name in sorted(read):
+        if values := request.GET.getlist(name):
+            kept.setlist(name, values)
+    request.META["QUERY_STRING"] = kept.urlencode()
+    request.GET = QueryDict(request.META["QUERY_STRING"])
 
 
 def _response_is_shareable(request: HttpRequest, response: HttpResponse) -> bool:
-    if request.method != "GET" or response.status_code not in CACHEABLE_STATUSES:
+    if response.status_code not in CACHEABLE_STATUSES:
         return False
     if response.streaming or response.cookies:
         return False
@@ -213,11 +328,11 @@ def _response_is_shareable(request: HttpRequest, response: HttpResponse) -> bool
     if directives & UNSHAREABLE_DIRECTIVES:
         return False
     vary = {v.strip().lower() for v in cc_delim_re.split(response.get("Vary", ""))}
-    return not ("cookie" in vary and request.COOKIES) and "*" not in vary
+    return not ("cookie" in vary and _cookies_read(request)) and "*" not in vary
 
 
-def _page_key(request: HttpRequest, version: str) -> str:
-    url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+def _page_key(request: HttpRequest, host: str, version: str) -> str:
+    url = f"{request.scheme}://{host}{request.get_full_path()}"
     digest = hashlib.sha256(url.encode()).hexdigest()
     return f"pagecache:{version}:page:{digest}"
 
@@ -252,10 +367,14 @@ class PageCacheMiddleware:
         if seconds <= 0 or not _request_is_anonymous(request):
             return self._mark_private(self.get_response(request))
         try:
-            version = content_version()
-            key = _page_key(request, version)
+            key_host = request.get_host()
         except DisallowedHost:
             return self.get_response(request)  # let CommonMiddleware answer 400
+        keep_parameters_read(request)
+        if not _process_local():
+            apply_missed_bumps()
+        version = content_version()
+        key = _page_key(request, key_host, version)
         entry = cache.get(key)
         now = timezone.now()
         # Checked here too, not only by the cache's own expiry: the cache server's
@@ -273,9 +392,19 @@ class PageCacheMiddleware:
         patch_cache_control(response, public=True, max_age=max_age, s_maxage=max_age)
         patch_vary_headers(response, ("Cookie", "Accept-Encoding"))
         if not response.has_header("ETag"):
-            set_response_etag(response)
+            set_response_etag(response)  # none for an empty body (a redirect)
         stored_at = int(now.timestamp())
         response["Last-Modified"] = http_date(stored_at)
+        response["X-Page-Cache"] = "miss"
+        if request.method == "HEAD":
+            # Same headers as a GET, but a view may answer HEAD without its body:
+            # only a GET's response is stored.
+            return get_conditional_response(
+                request,
+                etag=response.get("ETag"),
+                last_modified=stored_at,
+                response=response,
+            )
         entry = {
             "status": response.status_code,
             "content": response.content,
@@ -288,10 +417,9 @@ class PageCacheMiddleware:
             "expires": now.timestamp() + ttl,
         }
         cache.set(key, entry, timeout=ttl)
-        response["X-Page-Cache"] = "miss"
         return get_conditional_response(
             request,
-            etag=response["ETag"],
+            etag=response.get("ETag"),
             last_modified=stored_at,
             response=response,
         )

@@ -5,6 +5,7 @@ Tests adjust settings in tests/conftest.py; there are no per-environment twins.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import dj_database_url
 from csp.constants import NONCE
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "axes",
     "csp",
+    "newsroom",  # one table: page-cache invalidations that missed Redis
     "articles",
     "comments",
 ]
@@ -150,6 +152,16 @@ DATABASE_ROUTERS = ["newsroom.routers.ReplicaRouter"]
 DATABASE_REPLICA_PIN_SECONDS = env_int("DATABASE_REPLICA_PIN_SECONDS", 10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+def next_redis_database(url: str) -> str:
+    """The same Redis server, the next database: redis://host:6379/0 -> /1."""
+    parts = urlsplit(url)
+    if parts.scheme not in {"redis", "rediss"}:
+        raise ImproperlyConfigured("Set REDIS_COUNTERS_URL for this REDIS_URL.")
+    database = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{database + 1}"))
+
+
 # Cache: Redis when REDIS_URL is set (shared by every worker), local memory otherwise.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
@@ -168,15 +180,23 @@ if REDIS_URL:
             },
         }
     }
+    # Rate-limit counters (newsroom/ratelimit.py) in a Redis database of their own:
+    # clearing the page cache (FLUSHDB) never resets them. Only a Redis that never
+    # evicts protects them from a flood of pages: see docs/production.md.
+    CACHES["counters"] = {
+        **CACHES["default"],
+        "LOCATION": os.environ.get("REDIS_COUNTERS_URL")
+        or next_redis_database(REDIS_URL),
+        "KEY_PREFIX": "counters",
+    }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Rate-limit counters (newsroom/ratelimit.py) live apart from pages, so a flood of
-# cached pages can never evict a reader's counter.
-CACHES["counters"] = {
-    **CACHES["default"],
-    "LOCATION": CACHES["default"].get("LOCATION", "counters"),
-    "KEY_PREFIX": "counters",
-}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "counters": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "counters",
+        },
+    }
 
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
@@ -185,6 +205,36 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # long browsers and proxies (which cannot see that invalidation) may keep a page.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 PAGE_CACHE_MAX_AGE = env_int("PAGE_CACHE_MAX_AGE", 10)
+# The query parameters each public view reads, by URL name. For an anonymous reader
+# every other parameter (?utm_source=, ?fbclid=, junk) is dropped before the view
+# runs, so it neither renders nor stores a page of its own. A view that starts
+# reading a parameter adds it here (tests/test_crawl.py exercises every one).
+_LIST = ["page"]
+_STORY = ["cpage", "replytocom", "unapproved", "moderation-hash"]  # comments
+PAGE_CACHE_QUERY_PARAMETERS = {
+    "articles:home": ["page", "p"],  # p: an imported WordPress link, /?p=123
+    "articles:search": ["q", "page"],
+    "articles:detail": _STORY,
+    "articles:shared_preview": _STORY,
+    **dict.fromkeys(
+        [
+            "articles:section",
+            "articles:tag",
+            "articles:author",
+            "articles:archive_year",
+            "articles:archive_month",
+            "articles:archive_day",
+            "articles:quotes",
+            "articles:speaker",
+            "articles:tags",
+            "articles:corrections",
+        ],
+        _LIST,
+    ),
+    "sitemap_section": ["p"],  # Django's sitemap pages
+    "sitemap_news": ["p"],
+    "admin:login": ["next"],
+}
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

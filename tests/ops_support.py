@@ -112,8 +112,9 @@ def redis_server_available() -> bool:
 
 
 @contextlib.contextmanager
-def redis_server(port: int):
-    """A throw-away redis-server on 127.0.0.1:port (no disk persistence)."""
+def redis_server(port: int, *options: str):
+    """A throw-away redis-server on 127.0.0.1:port (no disk persistence); `options`
+    are more command-line settings ("--maxmemory", "4mb")."""
     process = subprocess.Popen(
         [
             "redis-server",
@@ -125,6 +126,7 @@ def redis_server(port: int):
             "",
             "--appendonly",
             "no",
+            *options,
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
