@@ -13,6 +13,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import get_current_timezone
 
+from articles.seo import iso
 from comments.models import Comment
 
 
@@ -104,7 +105,7 @@ def _comment(comment, article_url: str, out: list, clock: _Clock) -> None:
     out.append(
         '</b> <span class="says">says:</span>\n'
         f'      <a class="comment__permalink" href="#comment-{pk}">'
-        f'<time datetime="{created.isoformat()}">'
+        f'<time datetime="{iso(created)}">'
         f"{clock.permalink_date(created)}</time></a>\n      "
     )
     if pending:
