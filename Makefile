@@ -11,14 +11,33 @@ VENV_PY := .venv/bin/python
 MANAGE := $(VENV_PY) manage.py
 PORT ?= 8000
 WEB_CONCURRENCY ?= 2
+# Threads per gunicorn worker: a request waiting for SQLite's write lock (or anything
+# else slow) holds one thread, not a whole worker, so readers are still served.
+WEB_THREADS ?= 8
+GUNICORN = .venv/bin/gunicorn newsroom.wsgi --bind 127.0.0.1:$(PORT) \
+	--workers $(WEB_CONCURRENCY) --threads $(WEB_THREADS) \
+	--worker-class newsroom.gthread.DeadlineThreadWorker \
+	--timeout 30 --graceful-timeout 20 --keep-alive 5 --access-logfile -
+# The task worker (newsroom/tasks.py) for TASKS_BACKEND runs beside the web server:
+# `make run` and `make serve` start it, and stop it when the server stops.
+ifeq ($(TASKS_BACKEND),rq)
+TASK_WORKER = $(MANAGE) rqworker --with-scheduler --job-class django_tasks_rq.backend.Job
+else ifeq ($(TASKS_BACKEND),immediate)
+TASK_WORKER = true
+else
+TASK_WORKER = $(MANAGE) db_worker --no-reload
+endif
+with_task_worker = $(TASK_WORKER) & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; $(1)
 
-.PHONY: help uv install install-dev run serve setup lint format check test test-only browser-deps bench clean
+.PHONY: help uv install install-dev run serve serve-command setup lint format check test test-only browser-deps bench bench-outbound clean
 
 help:
-	@echo "make run    - install, migrate, load demo content, print the admin login, serve on 127.0.0.1:$(PORT)"
+	@echo "make run    - install, migrate, load demo content, print the admin login, serve on 127.0.0.1:$(PORT) with the task worker"
 	@echo "make test   - install dev dependencies, then lint, check, makemigrations --check and pytest"
-	@echo "make serve  - the same site under gunicorn (production-like)"
+	@echo "make serve  - the same site under gunicorn (production-like), with the task worker"
 	@echo "make bench  - run the benchmarks in benchmarks/"
+	@echo "make bench-outbound - comment POSTs with a hanging mail server, reads under a held write lock"
 
 uv:
 	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m uv --version >/dev/null 2>&1 || test -x .uv/bin/uv || \
@@ -40,7 +59,8 @@ setup: install
 	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(MANAGE) ensure_desk_demo
 
 run: setup
-	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(MANAGE) runserver 127.0.0.1:$(PORT)
+	export DJANGO_DEBUG=$${DJANGO_DEBUG-1}; \
+	$(call with_task_worker,$(MANAGE) runserver 127.0.0.1:$(PORT))
 
 serve: install
 	@mkdir -p var
@@ -48,7 +68,11 @@ serve: install
 	$(MANAGE) collectstatic --noinput -v0
 	$(MANAGE) load_demo
 	$(MANAGE) ensure_admin
-	.venv/bin/gunicorn newsroom.wsgi --bind 127.0.0.1:$(PORT) --workers $(WEB_CONCURRENCY) --access-logfile -
+	$(call with_task_worker,$(GUNICORN))
+
+# The gunicorn command line of `make serve` (benchmarks/outbound.py runs exactly it).
+serve-command:
+	@echo $(GUNICORN)
 
 lint: install-dev
 	.venv/bin/ruff check .
@@ -70,6 +94,9 @@ test: lint check
 
 bench: install-dev
 	$(VENV_PY) benchmarks/run.py
+
+bench-outbound: install-dev
+	$(VENV_PY) benchmarks/outbound.py
 
 clean:
 	rm -rf .venv var/static

@@ -79,6 +79,18 @@ def pending_comment_counts(queryset):
     return queryset.annotate(pending_comments=Coalesce(Subquery(pending), 0))
 
 
+def prepare_uploads(request) -> None:
+    """Validate and re-encode a POSTed featured image now; the form reuses the
+    result and reports any error."""
+    if request.method != "POST":
+        return
+    for upload in request.FILES.getlist("featured_image"):
+        try:
+            images.prepared_upload(upload)
+        except ValidationError:
+            pass
+
+
 # --- Form ------------------------------------------------------------------------
 
 
@@ -124,8 +136,7 @@ class ArticleAdminForm(forms.ModelForm):
     def clean_featured_image(self):
         image = self.cleaned_data.get("featured_image")
         if isinstance(image, UploadedFile):
-            images.validate_image_upload(image)
-            return images.reencode_upload(image)  # drops EXIF and appended data
+            return images.prepared_upload(image)  # drops EXIF and appended data
         return image
 
     def clean(self):
@@ -451,6 +462,20 @@ class ArticleAdmin(StorageErrorAdminMixin, VersionAdmin):
             if obj is not None and obj.raw_html:
                 readonly.append("body")  # an editor's HTML would not survive the editor
         return readonly
+
+    # Re-encoding a big upload takes seconds: it happens here, before any
+    # transaction, so SQLite's write lock is free meanwhile. The request-wide
+    # transaction (newsroom.faults) is off for these views; the admin's own, and
+    # reversion's, still cover the save.
+    @transaction.non_atomic_requests
+    def add_view(self, request, form_url="", extra_context=None):
+        prepare_uploads(request)
+        return super().add_view(request, form_url, extra_context)
+
+    @transaction.non_atomic_requests
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        prepare_uploads(request)
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change=change, **kwargs)

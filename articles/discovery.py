@@ -1,14 +1,17 @@
 """Reader views for finding stories: search, the quote library, the topic index."""
 
+from django.conf import settings
 from django.db.models import Count, Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_safe
 
 from articles.models import Quote
 from articles.navigation import is_slug, public_tags
 from articles.search import MAX_QUERY_LENGTH, clean_query, search_articles
 from articles.views import paginate
+from newsroom.ratelimit import client_ip, rate_limited, retry_after
 
 SEARCH_PAGE_SIZE = 10
 QUOTES_PAGE_SIZE = 20
@@ -20,6 +23,12 @@ TAGS_PAGE_SIZE = 200
 def search(request: HttpRequest) -> HttpResponse:
     raw = request.GET.get("q", "")
     query = clean_query(raw)
+    if query and rate_limited(
+        f"search:{client_ip(request)}",
+        settings.SEARCH_RATE_LIMIT,
+        settings.SEARCH_RATE_WINDOW,
+    ):
+        return too_many_searches(request, query)
     page = paginate(request, search_articles(query), SEARCH_PAGE_SIZE)
     response = render(
         request,
@@ -33,6 +42,22 @@ def search(request: HttpRequest) -> HttpResponse:
         },
     )
     response["X-Robots-Tag"] = "noindex, follow"
+    return response
+
+
+def too_many_searches(request: HttpRequest, query: str) -> HttpResponse:
+    """429: this address searched more than SEARCH_RATE_LIMIT times in the window.
+    Never cached, so nobody else behind a shared cache sees it."""
+    wait = retry_after(settings.SEARCH_RATE_WINDOW)
+    response = render(
+        request,
+        "articles/search_limited.html",
+        {"query": query, "retry_after": wait, "max_length": MAX_QUERY_LENGTH},
+        status=429,
+    )
+    response["Retry-After"] = str(wait)
+    response["X-Robots-Tag"] = "noindex, follow"
+    add_never_cache_headers(response)
     return response
 
 

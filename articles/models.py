@@ -377,6 +377,10 @@ class Article(models.Model):
             self.slug = self._slug_free_on_publish_day()
             old_address = self._live_address()
         image_changed = self._featured_image_changed()
+        if image_changed:
+            # The old image's renditions must not show with the new image; until
+            # render_featured_image has run, pages show the original.
+            self.featured_image_renditions = []
         if not self._state.adding and kwargs.get("update_fields") is None:
             # comment_count is the comments app's to keep: an editor's copy, loaded
             # before a comment was approved, must not write an old count back.
@@ -392,10 +396,11 @@ class Article(models.Model):
                 day=old_address[0], slug=old_address[1], defaults={"article": self}
             )
         if image_changed:
-            self.featured_image_renditions = images.make_renditions(self.featured_image)
-            self.featured_image_bytes = images.stored_size(self.featured_image)
-            super().save(
-                update_fields=["featured_image_renditions", "featured_image_bytes"]
+            # Seconds of decoding for a big image: after the commit, outside the
+            # write lock (SQLite's IMMEDIATE transaction) that this save holds.
+            article_id, name = self.pk, self.featured_image.name
+            transaction.on_commit(
+                lambda: images.render_featured_image.enqueue(article_id, name)
             )
         update_fields = kwargs.get("update_fields")
         if update_fields is None or search.INDEXED_FIELDS & set(update_fields):
@@ -423,6 +428,16 @@ class Article(models.Model):
         super().clean_fields(exclude=exclude)
 
     def clean(self):
+        if len(self.body or "") > settings.ARTICLE_BODY_MAX_CHARS:
+            # Search, feeds and the page stay fast for every story only up to this.
+            raise ValidationError(
+                {
+                    "body": f"The story is {len(self.body):,} characters long "
+                    f"(with its formatting); the most a story may have is "
+                    f"{settings.ARTICLE_BODY_MAX_CHARS:,}. Nothing is lost: "
+                    "shorten it or split it into parts, then save again."
+                }
+            )
         if self.featured_image and not self.image_alt.strip():
             raise ValidationError(
                 {
@@ -752,6 +767,9 @@ class SearchEntry(models.Model):
     body = models.TextField(blank=True)
     tags = models.TextField(blank=True)
     quotes = models.TextField(blank=True)
+    # Text beyond the shown columns' bound (search.SNIPPET_SOURCE_CHARS): found and
+    # ranked, never cut into snippets.
+    rest = models.TextField(blank=True)
     vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
@@ -816,8 +834,9 @@ class PreviewLink(models.Model):
 
 
 class WordPressImport(models.Model):
-    """Which of our records came from which WordPress record, so that running
-    `import_wordpress` again updates them instead of making duplicates."""
+    """Which of our records came from which record of which WordPress site, so that
+    running `import_wordpress` again updates them instead of making duplicates, and
+    a second site's export (whose IDs start at 1 too) never touches the first's."""
 
     class Kind(models.TextChoices):
         POST = "post", "Post → story"
@@ -825,6 +844,14 @@ class WordPressImport(models.Model):
         AUTHOR = "author", "Author → byline"
         FEATURED_IMAGE = "featured_image", "Featured image of a post"
 
+    site = models.CharField(
+        "WordPress site",
+        max_length=200,
+        blank=True,
+        help_text="The blog's address without http(s)://, e.g. herald.example.com. "
+        "Empty for records made before sites were recorded, until an import of "
+        "their site claims them (docs/import.md).",
+    )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     wp_id = models.CharField(
         "WordPress ID",
@@ -845,19 +872,26 @@ class WordPressImport(models.Model):
     class Meta:
         verbose_name = "WordPress import record"
         constraints = [
-            # Also the index for the importer's lookups and for ?p=ID redirects.
+            # Also the index for the importer's lookups.
             models.UniqueConstraint(
-                fields=["kind", "wp_id"], name="wordpress_import_once"
+                fields=["site", "kind", "wp_id"], name="wordpress_import_once_per_site"
             )
+        ]
+        indexes = [
+            # ?p=ID redirects, which do not know the site.
+            models.Index(fields=["kind", "wp_id"], name="wordpress_import_wp_id"),
+            # A re-import's question "which WordPress comment was this one of ours?"
+            models.Index(fields=["kind", "object_id"], name="wordpress_import_object"),
         ]
 
     def __str__(self):
-        return f"WordPress {self.kind} {self.wp_id} → {self.object_id}"
+        return f"WordPress {self.site} {self.kind} {self.wp_id} → {self.object_id}"
 
     @classmethod
     def published_story(cls, wp_post_id: str) -> "Article | None":
         """The live story that was WordPress post `?p=ID`, or None (unknown ID,
-        or a story readers may not see)."""
+        or a story readers may not see). The link does not say which site it
+        meant: with two sites imported, the newest of their live stories."""
         if not (wp_post_id.isascii() and wp_post_id.isdigit()) or len(wp_post_id) > 20:
             return None
         story_id = cls.objects.filter(

@@ -12,8 +12,17 @@ speakers) is copied as plain text into `SearchEntry` by `index_article()`, which
   `ts_headline`.
 - SQLite: an FTS5 table (`articles_search_fts`, porter stemming) uses
   `articles_searchentry` as its external content; triggers created in migration
-  0002 keep it in sync on insert, update and delete. Ranking by `bm25()` with
-  per-column weights, snippets by FTS5's `highlight()`/`snippet()`.
+  0002 (and rebuilt in 0012) keep it in sync on insert, update and delete. Ranking
+  by `bm25()` with per-column weights, snippets by FTS5's `highlight()`/`snippet()`.
+
+Snippets are cut from bounded text: every shown column holds at most
+`SNIPPET_SOURCE_CHARS` characters, and what lies beyond goes to `rest`, which is
+searched and ranked but never shown. FTS5's snippet() and highlight() cost grows
+with the number of matches in the whole row times those in the column (1 MB
+body: 1.6 s, 10 MB: 169 s), so on SQLite they run on a second FTS5 table
+(`articles_search_snippets`) that indexes only the bounded shown columns, and only
+for the page's hits. PostgreSQL's ts_headline() is linear (10 MB: 1.5 s) and gets
+the bounded columns cut to the same length.
 
 Reader input is never passed to the database as query syntax: it is cut to
 `MAX_QUERY_LENGTH` characters and reduced to at most `MAX_TERMS` words, which
@@ -35,7 +44,13 @@ logger = logging.getLogger(__name__)
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
+# The most text a snippet or highlighted headline is cut from (see above); about
+# 1,600 words, so for nearly every story the snippet still comes from all of it.
+SNIPPET_SOURCE_CHARS = 10_000
+SHOWN_FIELDS = ("headline", "standfirst", "body", "quotes")
 FTS_TABLE = "articles_search_fts"
+# SQLite: a second FTS5 index over the shown (bounded) columns only, for snippets.
+SNIPPET_TABLE = "articles_search_snippets"
 # Article fields whose change must rebuild the story's search entry.
 INDEXED_FIELDS = {"headline", "standfirst", "body"}
 
@@ -131,6 +146,27 @@ def document(headline, standfirst, body, tag_names, quotes) -> dict[str, str]:
     }
 
 
+def bounded(text: str, limit: int = SNIPPET_SOURCE_CHARS) -> tuple[str, str]:
+    """`text` cut to at most `limit` characters at a space, and what was cut off."""
+    if len(text) <= limit:
+        return text, ""
+    cut = text.rfind(" ", 0, limit + 1)
+    if cut <= 0:
+        cut = limit
+    return text[:cut], text[cut:].strip()
+
+
+def bounded_entry(fields: dict[str, str]) -> dict[str, str]:
+    """A search entry's fields with the shown ones bounded; the overflow in `rest`."""
+    entry, rest = dict(fields), []
+    for name in SHOWN_FIELDS:
+        entry[name], overflow = bounded(entry[name])
+        if overflow:
+            rest.append(overflow)
+    entry["rest"] = "\n".join(rest)
+    return entry
+
+
 def weighted_vector():
     """The PostgreSQL tsvector expression over a SearchEntry row's columns."""
     from django.contrib.postgres.search import SearchVector
@@ -140,7 +176,7 @@ def weighted_vector():
         SearchVector("headline", weight="A", config=config)
         + SearchVector("standfirst", "tags", weight="B", config=config)
         + SearchVector("quotes", weight="C", config=config)
-        + SearchVector("body", weight="D", config=config)
+        + SearchVector("body", "rest", weight="D", config=config)
     )
 
 
@@ -181,7 +217,7 @@ def index_articles(article_ids) -> int:
     entries = [
         SearchEntry(
             article_id=pk,
-            **document(headline, standfirst, body, tags[pk], quotes[pk]),
+            **bounded_entry(document(headline, standfirst, body, tags[pk], quotes[pk])),
         )
         for pk, headline, standfirst, body in Article.objects.filter(
             pk__in=ids
@@ -191,7 +227,7 @@ def index_articles(article_ids) -> int:
         entries,
         update_conflicts=True,
         unique_fields=["article"],
-        update_fields=["headline", "standfirst", "body", "tags", "quotes"],
+        update_fields=["headline", "standfirst", "body", "tags", "quotes", "rest"],
     )
     if connection.vendor == "postgresql":
         SearchEntry.objects.filter(pk__in=ids).update(vector=weighted_vector())
@@ -261,25 +297,29 @@ class PostgresResults(SearchResults):
     def _fetch(self, offset, limit):
         from django.contrib.postgres.search import SearchHeadline, SearchRank
         from django.db.models import F, TextField, Value
-        from django.db.models.functions import Concat
+        from django.db.models.functions import Concat, Left
 
         queryset, query = self._queryset()
         marks = {"start_sel": MARK_START, "stop_sel": MARK_STOP, "config": pg_config()}
         queryset = (
             queryset.select_related("section")
+            .defer("body")  # a hit shows none of it, and it may be megabytes
             .annotate(
                 rank=SearchRank(F("search_entry__vector"), query),
                 marked_headline=SearchHeadline(
                     "search_entry__headline", query, highlight_all=True, **marks
                 ),
                 marked_snippet=SearchHeadline(
-                    Concat(
-                        "search_entry__standfirst",
-                        Value(" "),
-                        "search_entry__body",
-                        Value(" "),
-                        "search_entry__quotes",
-                        output_field=TextField(),
+                    Left(
+                        Concat(
+                            "search_entry__standfirst",
+                            Value(" "),
+                            "search_entry__body",
+                            Value(" "),
+                            "search_entry__quotes",
+                            output_field=TextField(),
+                        ),
+                        SNIPPET_SOURCE_CHARS,
                     ),
                     query,
                     max_words=35,
@@ -305,8 +345,8 @@ class PostgresResults(SearchResults):
 class SQLiteResults(SearchResults):
     """FTS5 MATCH over quoted terms, ranked by bm25 with column weights."""
 
-    # headline, standfirst, body, tags, quotes
-    WEIGHTS = "10.0, 4.0, 1.0, 4.0, 2.0"
+    # headline, standfirst, body, tags, quotes, rest (body-like)
+    WEIGHTS = "10.0, 4.0, 1.0, 4.0, 2.0, 1.0"
 
     def _match(self) -> str:
         # Each term becomes an FTS5 string ("..."), so nothing in it is syntax.
@@ -335,42 +375,67 @@ class SQLiteResults(SearchResults):
         from articles.models import Article
 
         published_sql, params = self._published_ids()
-        start, stop, t = MARK_START, MARK_STOP, FTS_TABLE
+        t = FTS_TABLE
         sql = (
-            f"SELECT rowid, bm25({t}, {self.WEIGHTS}) AS score, "
-            f"highlight({t}, 0, %s, %s), "
-            f"snippet({t}, 2, %s, %s, '…', 32), "
-            f"snippet({t}, 4, %s, %s, '…', 32), "
-            f"snippet({t}, 1, %s, %s, '…', 32) "
+            f"SELECT rowid, bm25({t}, {self.WEIGHTS}) AS score "
             f"FROM {t} WHERE {t} MATCH %s AND +rowid IN ({published_sql}) "
             f"ORDER BY score, rowid DESC LIMIT %s OFFSET %s"
         )
-        markers = [start, stop] * 4
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*markers, self._match(), *params, limit, offset])
-            rows = cursor.fetchall()
+            cursor.execute(sql, [self._match(), *params, limit, offset])
+            ranked = cursor.fetchall()
+        marked = self._marked([pk for pk, _score in ranked])
         # Fetch the page's stories through published() again: nothing slips by.
         articles = (
             Article.objects.published()
             .select_related("section")
-            .in_bulk([row[0] for row in rows])
+            .defer("body")  # a hit shows none of it, and it may be megabytes
+            .in_bulk([pk for pk, _score in ranked])
         )
         hits = []
-        for pk, score, headline, *snippets in rows:
+        for pk, score in ranked:
             if pk not in articles:
                 continue
+            article = articles[pk]
+            headline, snippets = marked.get(pk, (plain_text(article.headline), []))
             # The first snippet with a match: body, then quotes, then standfirst.
-            marked = [s for s in snippets if s and MARK_START in s]
-            snippet = marked[0] if marked else snippets[2] or snippets[0]
+            with_match = [s for s in snippets if s and MARK_START in s]
+            snippet = with_match[0] if with_match else _opening(article.standfirst)
             hits.append(
                 SearchHit(
-                    article=articles[pk],
+                    article=article,
                     headline=highlighted(headline),
                     snippet=highlighted(snippet),
                     rank=-score,
                 )
             )
         return hits
+
+    def _marked(self, ids: list[int]) -> dict[int, tuple[str, list[str]]]:
+        """Each story's marked headline and body, quotes and standfirst snippets,
+        from the snippet table (bounded text, any of the terms)."""
+        if not ids:
+            return {}
+        t = SNIPPET_TABLE
+        any_term = " OR ".join(
+            '"{}"'.format(term.replace('"', '""')) for term in self.terms
+        )
+        sql = (
+            f"SELECT rowid, highlight({t}, 0, %s, %s), "
+            f"snippet({t}, 2, %s, %s, '…', 32), "
+            f"snippet({t}, 3, %s, %s, '…', 32), "
+            f"snippet({t}, 1, %s, %s, '…', 32) "
+            f"FROM {t} WHERE {t} MATCH %s AND rowid IN ({', '.join(['%s'] * len(ids))})"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*[MARK_START, MARK_STOP] * 4, any_term, *ids])
+            return {pk: (headline, snippets) for pk, headline, *snippets in cursor}
+
+
+def _opening(text: str, words: int = 32) -> str:
+    """The first words of a text, for a hit whose shown text has no match."""
+    cut = plain_text(text).split(" ")
+    return " ".join(cut[:words]) + (" …" if len(cut) > words else "")
 
 
 BACKENDS = {"postgresql": PostgresResults, "sqlite": SQLiteResults}

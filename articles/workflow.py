@@ -23,6 +23,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django_tasks import task
 
+from newsroom.mail import subject_line
+from newsroom.tasks import retry_on_failure
+
 CONTRIBUTOR, AUTHOR, EDITOR = "Contributor", "Author", "Editor"
 
 PAST_TENSE = {
@@ -179,21 +182,29 @@ def reviewers():
 
 
 @task()
-def email_reviewers(article_id: int, headline: str, submitted_by: str) -> int:
-    """Tell the editors a story is waiting for them. Returns the number of emails."""
+def email_reviewers(
+    article_id: int, headline: str, submitted_by: str, attempt: int = 1
+) -> int:
+    """Tell the editors a story is waiting for them. Returns the number of emails.
+    Runs in the task worker; a mail server that fails is tried again later
+    (newsroom/tasks.py), the whole batch at once (an editor may get a repeat, never
+    nothing)."""
     link = settings.SITE_URL + reverse(
         "admin:articles_article_change", args=[article_id]
     )
     addresses = list(reviewers().values_list("email", flat=True))
-    subject = f"For review: {headline}"
+    subject = subject_line(f"For review: {headline}")
     message = (
         f"{submitted_by} has sent “{headline}” for review.\n\n"
         f"Read, edit and publish it here: {link}\n"
     )
     # One message each, so editors do not see each other's addresses.
-    return send_mass_mail(
-        [(subject, message, settings.DEFAULT_FROM_EMAIL, [to]) for to in addresses]
-    )
+    with retry_on_failure(
+        email_reviewers, article_id, headline, submitted_by, attempt=attempt
+    ):
+        return send_mass_mail(
+            [(subject, message, settings.DEFAULT_FROM_EMAIL, [to]) for to in addresses]
+        )
 
 
 def notify_reviewers_on_commit(article, user) -> None:

@@ -1,6 +1,7 @@
 """What a comment may contain: plain text with paragraphs and WordPress's inline tags."""
 
 import re
+import unicodedata
 from urllib.parse import urlsplit
 
 import nh3
@@ -40,10 +41,31 @@ _BLANK_LINES = re.compile(r"\n\s*\n")
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.\-]*:", re.IGNORECASE)
 _http_url = URLValidator(schemes=["http", "https"])
 
+# Bidi embeddings, overrides and isolates reorder the text around them ("Trojan
+# Source"): a comment or a name could display other words than it contains.
+BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+# Letters that draw nothing (fillers, the blank Braille cell), besides whitespace
+# and the format characters (zero-width space, joiners, word joiner, BOM...).
+BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def strip_bidi_controls(text: str) -> str:
+    return (text or "").translate(BIDI_CONTROLS)
+
+
+def is_blank(text: str) -> bool:
+    """Nothing a reader could see: only whitespace, zero-width and control
+    characters, or letters that draw nothing."""
+    return all(
+        ch.isspace() or ch in BLANK_LETTERS or unicodedata.category(ch) in {"Cf", "Cc"}
+        for ch in text or ""
+    )
+
 
 def render_comment_html(text: str) -> str:
     """Safe HTML for a comment: blank lines make paragraphs, newlines make <br>."""
-    text = (text or "").replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    text = strip_bidi_controls(text).replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\x00", "")
     cleaned = _cleaner.clean(text)
     paragraphs = [p.strip() for p in _BLANK_LINES.split(cleaned) if p.strip()]
     html = "".join(f"<p>{p.replace(chr(10), '<br>')}</p>" for p in paragraphs)

@@ -5,23 +5,34 @@ import unicodedata
 from django import forms
 from django.core.exceptions import ValidationError
 
-from comments.content import normalise_web_url, validate_web_url
+from comments.content import (
+    is_blank,
+    normalise_web_url,
+    strip_bidi_controls,
+    validate_web_url,
+)
 from comments.models import CONTENT_MAX, EMAIL_MAX, NAME_MAX, URL_MAX, Comment
 from comments.moderation import FormSignals, reply_refusal
 from comments.protection import seconds_since_served, sign_timestamp
 from newsroom.formrender import DirectWidgetRenderer
 
 MAX_ID = 2**63 - 1
+INVISIBLE_COMMENT = (
+    "Your comment has no visible text (only spaces or invisible characters). "
+    "Please type your comment."
+)
 
 
 def single_line(value: str) -> str:
-    """Collapse whitespace and drop control/format characters (no header tricks)."""
+    """Collapse whitespace and drop control/format characters (no header tricks,
+    no bidi overrides); a name of nothing but invisible characters becomes ''."""
     kept = "".join(
         " " if unicodedata.category(ch) in {"Cc", "Zl", "Zp"} else ch
         for ch in value
         if unicodedata.category(ch) != "Cf" or ch in "\u200d"
     )
-    return " ".join(kept.split())
+    kept = " ".join(kept.split())
+    return "" if is_blank(kept) else kept
 
 
 class CommentForm(forms.Form):
@@ -108,9 +119,9 @@ class CommentForm(forms.Form):
         return single_line(self.cleaned_data["email"])
 
     def clean_comment(self):
-        text = self.cleaned_data["comment"].replace("\x00", "")
-        if not text.strip():
-            raise ValidationError("Please type your comment.")
+        text = strip_bidi_controls(self.cleaned_data["comment"].replace("\x00", ""))
+        if is_blank(text):
+            raise ValidationError(INVISIBLE_COMMENT, code="blank")
         return text
 
     def clean_url(self):

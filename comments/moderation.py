@@ -5,10 +5,13 @@ comments). Every rule that holds or rejects a comment says why, and the reason i
 stored on the comment for the moderators.
 """
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+from django.db import IntegrityError, connections, router, transaction
 
 from articles.models import Article
 from comments import akismet
@@ -16,6 +19,10 @@ from comments.models import Comment, DiscussionSettings
 
 # WordPress refuses a second comment from the same IP or email within 15 seconds.
 FLOOD_SECONDS = 15
+FLOOD_MESSAGE = "You are posting comments too quickly. Slow down."
+DUPLICATE_MESSAGE = (
+    "Duplicate comment detected; it looks as though you’ve already said that!"
+)
 
 # Look-alike letters from other scripts mapped to the Latin letter they imitate, so
 # "vіаgrа" (Cyrillic і, а) matches the word "viagra". Applied after NFKC.
@@ -74,6 +81,20 @@ class Verdict:
     status: str
     reason: str
     notify: bool = True  # Akismet's "discard" spam is filed without an email
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a comment may not be posted: the reader's message and the HTTP status."""
+
+    message: str
+    status: int
+    retry_after: int | None = None  # seconds, for a 429's Retry-After
+
+
+FLOOD = Refusal(FLOOD_MESSAGE, 429, retry_after=FLOOD_SECONDS)
+CLOSED = Refusal("Comments are closed.", 403)
+DUPLICATE = Refusal(DUPLICATE_MESSAGE, 409)
 
 
 @dataclass(frozen=True)
@@ -191,6 +212,51 @@ def is_duplicate(comment: Comment) -> bool:
         .exclude(status=Comment.Status.TRASH)
         .exists()
     )
+
+
+def refusal(comment: Comment, now: datetime, *, flood_applies: bool) -> Refusal | None:
+    """May this comment be posted? WordPress's order: a duplicate is reported as
+    such even inside the flood window. (A cheap early answer; save() repeats the
+    flood check atomically.)"""
+    if is_duplicate(comment):
+        return DUPLICATE
+    if flood_applies and is_flood(comment, now):
+        return FLOOD
+    return None
+
+
+def _author_locks(comment: Comment) -> list[int]:
+    """PostgreSQL advisory lock ids for the comment's IP and folded email."""
+    keys = [f"comments:ip:{comment.ip_address}"] if comment.ip_address else []
+    if email_key := Comment.fold_email(comment.author_email):
+        keys.append(f"comments:email:{email_key}")
+    digests = (hashlib.sha256(key.encode()).digest()[:8] for key in keys)
+    # Always taken in the same order, so two posters never wait for each other.
+    return sorted(int.from_bytes(d, "big", signed=True) for d in digests)
+
+
+def save(comment: Comment, now: datetime, *, flood_applies: bool) -> Refusal | None:
+    """Insert the screened comment, unless it is a flood or a duplicate.
+
+    The flood check and the insert are one step, so concurrent posts by one author
+    (same email from many IPs) store one row: on PostgreSQL the transaction first
+    takes an advisory lock per IP and per email (released at commit); on SQLite the
+    write transaction (BEGIN IMMEDIATE) already runs one at a time. A duplicate that
+    won the race is refused by the unique index on the fingerprint."""
+    connection = connections[router.db_for_write(Comment)]
+    try:
+        with transaction.atomic(using=connection.alias):
+            if flood_applies:
+                if connection.vendor == "postgresql":
+                    with connection.cursor() as cursor:
+                        for lock in _author_locks(comment):
+                            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock])
+                if is_flood(comment, now):
+                    return FLOOD
+            comment.save()
+    except IntegrityError:  # an identical post won the race to the unique index
+        return DUPLICATE
+    return None
 
 
 def previously_approved(comment: Comment) -> bool:

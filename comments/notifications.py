@@ -1,4 +1,7 @@
-"""Emails to moderators, sent as a background task after the comment is committed."""
+"""Emails to moderators, sent as a background task after the comment is committed.
+
+The task runs in the worker (newsroom/tasks.py): a mail server that hangs or refuses
+never slows the commenter, and the email is retried until the server is back."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -9,9 +12,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django_tasks import task
 
-from comments.forms import single_line
 from comments.models import Comment
+from newsroom.mail import subject_line
 from newsroom.prepared import prepared
+from newsroom.tasks import retry_on_failure
 
 
 def moderator_emails() -> list[str]:
@@ -37,7 +41,7 @@ def _moderator_emails_query():
 def build_message(comment: Comment) -> tuple[str, str]:
     """(subject, body). The subject is one line whatever the commenter typed."""
     held = comment.status != Comment.Status.APPROVED
-    headline = single_line(comment.article.headline)
+    headline = comment.article.headline
     if held:
         subject = f"[{settings.SITE_NAME}] Please moderate: “{headline}”"
     else:
@@ -55,18 +59,20 @@ def build_message(comment: Comment) -> tuple[str, str]:
             + "?status__exact=pending",
         },
     )
-    return single_line(subject)[:200], body
+    return subject_line(subject), body
 
 
 @task()
-def notify_moderators(comment_id: int) -> int:
-    """Email the moderators about one new comment; returns the number of recipients."""
+def notify_moderators(comment_id: int, attempt: int = 1) -> int:
+    """Email the moderators about one new comment; returns the number of recipients.
+    A mail server that fails is tried again later (newsroom/tasks.py)."""
     comment = Comment.objects.select_related("article").filter(pk=comment_id).first()
     recipients = moderator_emails()
     if comment is None or not recipients:
         return 0
     subject, body = build_message(comment)
-    send_mail(subject, body, None, recipients)
+    with retry_on_failure(notify_moderators, comment_id, attempt=attempt):
+        send_mail(subject, body, None, recipients)
     return len(recipients)
 
 

@@ -1,4 +1,7 @@
-"""The comment endpoint: a plain HTML form POST, answered with a redirect.
+"""The comment endpoints: a plain HTML form POST, answered with a redirect (or, when
+refused, a page that starts with the message and the reader's form); and two tiny
+uncached GETs for static/js/comments.js: a fresh form stamp and the reader's own
+held comments (docs/comments.md).
 
 It is CSRF-exempt for anonymous readers because the article page (and so the form)
 is shared by every reader and must not carry a per-user token; instead it checks that
@@ -10,42 +13,57 @@ from the cookie; without JS the form comes back once, with a token, to confirm).
 import json
 from urllib.parse import quote
 
-from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from articles.models import Article
-from articles.views import render_article
-from comments import moderation, protection
+from comments import moderation, preview, protection
 from comments.forms import MAX_ID, CommentForm
 from comments.models import Comment, DiscussionSettings
+from comments.moderation import Refusal
 from comments.notifications import notify_moderators, wants_email
-from comments.preview import preview_url
 
 AUTHOR_COOKIE = "comment_author"
 AUTHOR_COOKIE_AGE = 365 * 24 * 3600
-
-FLOOD_MESSAGE = "You are posting comments too quickly. Slow down."
-DUPLICATE_MESSAGE = (
-    "Duplicate comment detected; it looks as though you’ve already said that!"
+CONFIRM_MESSAGE = (
+    "You are logged in as {}: please press “Post Comment” again to confirm."
 )
 
 
-def _refused(request: HttpRequest, message: str, status: int) -> HttpResponse:
-    return render(request, "comments/refused.html", {"message": message}, status=status)
+def _refused(request: HttpRequest, refusal: Refusal) -> HttpResponse:
+    """Refused before the form is read: the message, and what they typed to copy."""
+    kept = {
+        name: request.POST.get(name, "")
+        for name in ("comment", "author", "email", "url")
+    }
+    context = {"message": refusal.message, "kept": kept}
+    response = render(request, "comments/refused.html", context, status=refusal.status)
+    return _with_retry_after(response, refusal)
 
 
-def _form_again(request, article, form, status: int, message: str = "") -> HttpResponse:
-    """The story again, with the reader's form, their text and the errors."""
-    if message:
-        form.add_error(None, message)
-    response = render_article(request, article, comment_form=form)
-    response.status_code = status
+def _form_again(request: HttpRequest, form: CommentForm, refusal) -> HttpResponse:
+    """A page that starts with the message and the reader's form, text kept (the
+    story page would open at its headline, the error thousands of pixels below)."""
+    form.is_valid()  # the field errors, and the cleaned text to show again
+    if refusal.message:
+        form.add_error(None, refusal.message)
+    # Only this answer to a POST (never cached) carries a logged-in poster's token.
+    token = get_token(request) if request.user.is_authenticated else ""
+    context = {"form": form, "article": form.article, "confirm_token": token}
+    response = render(request, "comments/form_error.html", context)
+    response.status_code = refusal.status
+    return _with_retry_after(response, refusal)
+
+
+def _with_retry_after(response: HttpResponse, refusal: Refusal) -> HttpResponse:
+    if refusal.retry_after:
+        response["Retry-After"] = str(refusal.retry_after)
     return response
 
 
@@ -64,62 +82,78 @@ def _published_article(raw) -> Article:
 @never_cache
 @require_POST
 def post_comment(request: HttpRequest) -> HttpResponse:
-    ip = protection.client_ip(request)
+    ip, now = protection.client_ip(request), timezone.now()
     is_moderator = moderation.can_moderate(request.user)
-    if not is_moderator and protection.rate_limited(
-        f"ip:{ip}", settings.COMMENTS_RATE_LIMIT, settings.COMMENTS_RATE_WINDOW
-    ):
-        return _refused(request, FLOOD_MESSAGE, 429)
-    if not protection.same_site(request):
-        return _refused(request, "Comments must be sent from this site's pages.", 403)
+    if refused := protection.request_refusal(request, ip, limited=not is_moderator):
+        return _refused(request, refused)
     article = _published_article(request.POST.get("article"))
     discussion = DiscussionSettings.load()
-    now = timezone.now()
     if not moderation.comments_open(article, now, discussion):
-        return _refused(request, "Comments are closed.", 403)
+        return _refused(request, moderation.CLOSED)
     form = CommentForm(request.POST, article=article, discussion=discussion)
-    if request.user.is_authenticated and not protection.csrf_token_valid(request):
-        # Never lose what they typed: show it again with a token to confirm.
-        form.is_valid()
-        return _form_again(
-            request,
-            article,
-            form,
-            403,
-            f"You are logged in as {request.user.get_username()}: "
-            "please press “Post Comment” again to confirm.",
-        )
-    if not form.is_valid():
-        return _form_again(request, article, form, 400)
-
-    comment = form.build_comment(
-        ip_address=ip,
-        user_agent=request.META.get("HTTP_USER_AGENT", ""),
-        user=request.user,
-    )
-    # WordPress's order: a duplicate is reported as such even inside the flood window.
-    if moderation.is_duplicate(comment):
-        return _form_again(request, article, form, 409, DUPLICATE_MESSAGE)
-    if not is_moderator and moderation.is_flood(comment, now):
-        return _form_again(request, article, form, 429, FLOOD_MESSAGE)
+    refused = protection.unconfirmed(request)
+    if refused or not form.is_valid():  # never lose what they typed: shown again
+        return _form_again(request, form, refused or Refusal("", 400))
+    agent = request.META.get("HTTP_USER_AGENT", "")
+    comment = form.build_comment(ip_address=ip, user_agent=agent, user=request.user)
+    if refused := moderation.refusal(comment, now, flood_applies=not is_moderator):
+        return _form_again(request, form, refused)
     verdict = moderation.screen(
         comment, discussion, signals=form.signals(), user=request.user
     )
     comment.status, comment.status_reason = verdict.status, verdict.reason[:255]
-    try:
-        comment.save()  # one transaction of its own (the view is non-atomic)
-    except IntegrityError:  # an identical post won the race to the unique index
-        return _form_again(request, article, form, 409, DUPLICATE_MESSAGE)
+    if refused := moderation.save(comment, now, flood_applies=not is_moderator):
+        return _form_again(request, form, refused)
     if verdict.notify and wants_email(comment, discussion):
         transaction.on_commit(
             lambda: notify_moderators.enqueue(comment.pk), robust=True
         )
+    return _posted(request, form, comment)
 
+
+def _posted(request: HttpRequest, form: CommentForm, comment: Comment) -> HttpResponse:
+    """Post → redirect → get: to the comment, or to the author's view of it while
+    it is held (which the held-comments cookie keeps showing after the link expires)."""
     if comment.status == Comment.Status.APPROVED:
         response = redirect(comment.get_absolute_url())
     else:
-        response = redirect(preview_url(comment))
+        response = redirect(preview.preview_url(comment))
+        preview.remember_held(request, response, comment)
     remember_author(request, response, form)
+    return response
+
+
+def _story_id(request: HttpRequest) -> int:
+    raw = request.GET.get("article", "")
+    if not (raw.isascii() and raw.isdigit() and 0 < len(raw) < 19):
+        raise Http404("No such story.")
+    return int(raw)
+
+
+@never_cache  # the point of it: a time the page cache cannot have frozen
+@require_safe
+def form_stamp(request: HttpRequest) -> JsonResponse:
+    """The form's signed "served at" time, fetched by comments.js when the reader
+    first focuses the form (the stamp in a cached page is the render time)."""
+    return JsonResponse({"ts": protection.sign_timestamp(_story_id(request))})
+
+
+@never_cache  # private to this browser (its cookie); never stored anywhere
+@require_safe
+def held_comments(request: HttpRequest) -> JsonResponse:
+    """The held comments this browser posted on a story, for comments.js to insert
+    into the author's own copy of the (shared, cached) page."""
+    article = _published_article(request.GET.get("article"))
+    ids = preview.held_ids(request)
+    held = list(preview.still_held(ids)) if ids else []
+    shown = [comment for comment in held if comment.article_id == article.pk]
+    show_avatars = DiscussionSettings.load().show_avatars
+    response = JsonResponse(
+        {"comments": preview.render_held(shown, article, show_avatars)}
+    )
+    if ids and len(held) != len(ids):  # approved or deleted since: forget them
+        remaining = {comment.pk for comment in held}
+        preview.set_held_ids(request, response, [pk for pk in ids if pk in remaining])
     return response
 
 

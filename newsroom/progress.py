@@ -36,5 +36,6 @@ class ProgressBar:
     def finish(self) -> float:
         """End the bar's line; the seconds since it started."""
         if self.shown:
-            self.stream.write("")
+            # Unstyled: a styled "\n" would end the output with a colour reset.
+            self.stream.write("\n", ending="", style_func=lambda text: text)
         return time.monotonic() - self.started

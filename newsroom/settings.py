@@ -265,12 +265,21 @@ SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
 # search, feeds and the page itself stay fast for every story.
 ARTICLE_BODY_MAX_CHARS = env_int("ARTICLE_BODY_MAX_CHARS", 1_000_000)
 
+# Search: searches per reader IP per window (0 switches the limit off); beyond it
+# a 429 page with Retry-After. Counted in the "counters" cache.
+SEARCH_RATE_LIMIT = env_int("SEARCH_RATE_LIMIT", 60)
+SEARCH_RATE_WINDOW = env_int("SEARCH_RATE_WINDOW", 60)
+
 # Upload limits for featured images (checked before decoding).
 IMAGE_MAX_BYTES = env_int("IMAGE_MAX_BYTES", 15 * 1024 * 1024)
 IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 50_000_000)
+# Memory the decoded pixels (and any converted copy) may take: a 7000×7000 RGBA
+# PNG needs 196 MB, the same pixels as CMYK 392 MB (articles/images.py).
+IMAGE_MAX_DECODED_BYTES = env_int("IMAGE_MAX_DECODED_BYTES", 200_000_000)
 IMAGE_RENDITION_WIDTHS = [480, 800, 1200, 1600]
 
-# Email: console unless an SMTP host is configured.
+# Email: console unless an SMTP host is configured. Every SMTP call is bounded by
+# EMAIL_TIMEOUT; a mail server that hangs only delays the background task.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -280,18 +289,44 @@ if EMAIL_HOST:
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newsroom@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Background work (emails): run immediately by default; the database backend and
-# `manage.py db_worker` are the production option.
-TASKS = {
-    "default": {
-        "BACKEND": os.environ.get(
-            "TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"
-        )
-    }
+# Background work (emails, and whatever else talks to the outside or can wait) runs
+# in a worker beside the web server, never in the request (newsroom/tasks.py).
+# "database": rows in the site's database, run by `manage.py db_worker` (`make run`
+# and `make serve` start it); "rq": Redis (TASKS_REDIS_URL, else REDIS_URL), run by
+# `manage.py rqworker --with-scheduler --job-class django_tasks_rq.backend.Job`;
+# "immediate": inside the request (tests).
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database").strip()
+TASKS_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
 }
+TASKS = {
+    "default": {"BACKEND": TASKS_BACKENDS.get(TASKS_BACKEND.lower(), TASKS_BACKEND)}
+}
+INSTALLED_APPS.append("django_tasks_db")  # its table and the admin's "Task results"
+if TASKS["default"]["BACKEND"] == TASKS_BACKENDS["rq"]:
+    TASKS_REDIS_URL = os.environ.get("TASKS_REDIS_URL", REDIS_URL)
+    if not TASKS_REDIS_URL:
+        raise ImproperlyConfigured(
+            "TASKS_BACKEND=rq needs TASKS_REDIS_URL or REDIS_URL."
+        )
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {
+        "default": {
+            "URL": TASKS_REDIS_URL,
+            # A job that runs longer than this is killed and counted as failed.
+            "DEFAULT_TIMEOUT": env_int("TASKS_JOB_TIMEOUT", 300),
+        }
+    }
+# A task that fails on the outside world (mail server down or hanging) is tried again
+# this many times in all, waiting TASKS_RETRY_DELAY seconds, then 4x, 16x... longer.
+TASKS_MAX_ATTEMPTS = env_int("TASKS_MAX_ATTEMPTS", 5)
+TASKS_RETRY_DELAY = env_int("TASKS_RETRY_DELAY", 30)
 
 # Security headers. HTTPS settings switch on with DJANGO_SECURE=1 (behind TLS).
 

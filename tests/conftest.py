@@ -26,6 +26,11 @@ def _test_settings(settings, tmp_path):
     }
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Tasks run on the spot, so a test sees their effect at once; the queue itself
+    # is proved in tests/test_tasks*.py.
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+    }
     # The page cache is exercised by tests/test_pagecache.py; elsewhere every
     # request reaches its view, so query counts and fresh-data checks stay exact.
     settings.PAGE_CACHE_SECONDS = 0

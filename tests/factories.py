@@ -5,6 +5,7 @@ import itertools
 from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.utils import timezone
 from PIL import Image
 
@@ -36,7 +37,11 @@ def make_article(*, tags=(), authors=(), quotes=(), **overrides) -> Article:
         "status": Article.Status.PUBLISHED,
         "published_at": timezone.now() - timedelta(hours=1),
     }
-    article = Article.objects.create(**(defaults | overrides))
+    # As if committed: a featured image's renditions are made after the commit.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        article = Article.objects.create(**(defaults | overrides))
+    if article.featured_image:
+        article.refresh_from_db()
     if tags:
         article.tags.set(list(tags))
     for position, author in enumerate(authors):

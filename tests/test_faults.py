@@ -82,13 +82,12 @@ handler500 = newsroom_urls.handler500
 
 
 def closed_port_redis(**options) -> dict:
-    return {
-        "default": {
-            "BACKEND": "newsroom.cache_backend.ResilientRedisCache",
-            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5} | options,
-        }
+    down = {
+        "BACKEND": "newsroom.cache_backend.ResilientRedisCache",
+        "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5} | options,
     }
+    return {"default": down, "counters": down | {"KEY_PREFIX": "counters"}}
 
 
 @pytest.fixture

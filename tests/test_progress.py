@@ -41,3 +41,16 @@ def test_a_quiet_command_writes_nothing():
     bar.update(5, 10)
     bar.finish()
     assert stream.getvalue() == ""
+
+
+def test_a_coloured_terminal_line_still_ends_with_a_newline():
+    # A command's stderr on a terminal is styled (red). Styling the final newline
+    # put the colour's reset after it: the output (a terminal log, a pty in CI)
+    # ended in an escape code, not a newline.
+    stream = Terminal()
+    wrapper = OutputWrapper(stream)
+    wrapper.style_func = lambda text: f"\x1b[31;1m{text}\x1b[0m"
+    bar = ProgressBar(wrapper, label="import", enabled=True)
+    bar.update(7, 7)
+    bar.finish()
+    assert stream.getvalue().endswith("\n")

@@ -24,6 +24,12 @@ TWEET_URL = re.compile(
     r"/status(?:es)?/(?P<id>\d+)[^\s\"'<>]*",
     re.IGNORECASE,
 )
+# A profile link (some embeds link the date to the account, not the status).
+TWEET_PROFILE = re.compile(
+    r"https?://(?:www\.|mobile\.)?(?P<site>twitter\.com|x\.com)/(?P<handle>\w{1,15})"
+    r"/?(?:\?[^\s\"'<>]*)?",
+    re.IGNORECASE,
+)
 EMBED_BLOCK = re.compile(
     r"<!--\s*wp:(?:core-)?embed(?:/[\w-]+)?\s*(?P<attrs>\{[\s\S]*?\})?\s*(?<!/)-->"
     r"(?P<inner>[\s\S]*?)<!--\s*/wp:(?:core-)?embed(?:/[\w-]+)?\s*-->"
@@ -56,6 +62,26 @@ BLOCK_CLOSE = re.compile(rf"(</(?:{BLOCK_TAGS})>)", re.IGNORECASE)
 STARTS_WITH_BLOCK = re.compile(rf"^</?(?:{BLOCK_TAGS})\b", re.IGNORECASE)
 TOKEN = "[[wordpress-quote:{}]]"
 TOKEN_PARAGRAPH = re.compile(r"(?:<p>\s*)?\[\[wordpress-quote:(\d+)\]\](?:\s*</p>)?")
+# A pullquote's <figure> around a quote that became a token: the wrapper goes too.
+FIGURE_AROUND_TOKEN = re.compile(
+    r"<figure\b[^>]*>\s*(\[\[wordpress-quote:\d+\]\])\s*</figure>", re.IGNORECASE
+)
+# Lower-case words that may sit inside a person's name ("Charles de Gaulle").
+NAME_PARTICLES = {
+    "de",
+    "da",
+    "di",
+    "du",
+    "van",
+    "von",
+    "der",
+    "den",
+    "la",
+    "le",
+    "bin",
+    "al",
+    "y",
+}
 
 
 @dataclass
@@ -94,6 +120,7 @@ def convert_body(raw: str) -> Body:
     if not blocks:
         text = BARE_URL_LINE.sub(converter.bare_url, text)
     text = converter.blockquotes(text, autop=not blocks)
+    text = FIGURE_AROUND_TOKEN.sub(r"\n\n\1\n\n", text)
     if not blocks:
         text = autop(text)
     # Number the quotes in reading order and put each in its own paragraph.
@@ -210,15 +237,9 @@ class _Converter:
                 if not autop_inside
                 else (f"\n\n<blockquote>{autop(inner)}</blockquote>\n\n")
             )
-        speaker, role = _split_attribution(speaker_line)
-        return self.token(
-            QuoteData(
-                text=_paragraphs(lines),
-                speaker=speaker,
-                speaker_role=role,
-                source_url=source_url,
-            )
-        )
+        quote = _attribution(speaker_line)
+        quote.text, quote.source_url = _paragraphs(lines), source_url
+        return self.token(quote)
 
 
 def _tweet_source(match) -> str:
@@ -236,7 +257,7 @@ def _tweet_quote(reader: "_QuoteReader", lines: list[str]) -> QuoteData:
         ),
         None,
     )
-    speaker = role = ""
+    speaker = role = handle_name = ""
     said_on = None
     if lines:
         dash = DASH_LINE.match(lines[-1])
@@ -248,11 +269,35 @@ def _tweet_quote(reader: "_QuoteReader", lines: list[str]) -> QuoteData:
                 who = who[: -len(reader.last_link_text)].strip()
             handle = HANDLE_IN_PARENS.search(who)
             if handle:
+                handle_name = handle.group("handle")
                 who = who[: handle.start()].strip()
             speaker = who
     if status is None:
+        # No status link (the date links to the profile): keep what the embed
+        # still says, the account and the day.
+        profile = next(
+            (
+                TWEET_PROFILE.fullmatch(link)
+                for link in reader.links
+                if TWEET_PROFILE.fullmatch(link)
+            ),
+            None,
+        )
+        handle_name = handle_name or (profile.group("handle") if profile else "")
+        network = (
+            "X" if profile and profile.group("site").lower() == "x.com" else "Twitter"
+        )
         return QuoteData(
-            text=_paragraphs(lines), speaker=speaker or "Unknown", kind="tweet"
+            text=_paragraphs(lines),
+            speaker=speaker or (f"@{handle_name}" if handle_name else "Unknown"),
+            source_name=f"{network} (@{handle_name})" if handle_name else "",
+            source_url=(
+                f"https://{profile.group('site').lower()}/{profile.group('handle')}"
+                if profile
+                else ""
+            ),
+            said_on=said_on,
+            kind="tweet",
         )
     return QuoteData(
         text=_paragraphs(lines) or _tweet_url(status),
@@ -279,11 +324,38 @@ def _tweet_date(text: str) -> date | None:
     return None
 
 
-def _split_attribution(line: str) -> tuple[str, str]:
-    """'Dmitry Peskov, Kremlin spokesman' → ('Dmitry Peskov', 'Kremlin spokesman')."""
-    line = line.strip().strip("()").strip()
-    speaker, _, role = line.partition(",")
-    return speaker.strip()[:150], role.strip()[:150]
+def _attribution(line: str) -> QuoteData:
+    """A cite or dash line → who said it, their role, the source and the day:
+    'Dmitry Peskov, Kremlin spokesman' → speaker and role;
+    'Kremlin press release, 9 November 2016' → a source (not a person) and a date."""
+    parts = [part.strip() for part in line.strip().strip("()").split(",")]
+    said_on = None
+    for size in (2, 1):  # "November 9, 2016" holds a comma of its own
+        if len(parts) > size and (day := _tweet_date(", ".join(parts[-size:]))):
+            said_on, parts = day, parts[:-size]
+            break
+    speaker, role = parts[0], ", ".join(parts[1:])
+    quote = QuoteData(text="", said_on=said_on)
+    if said_on and not role and not _looks_like_a_name(speaker):
+        # The speaker is whoever the source is named after ("Kremlin" for
+        # "Kremlin press release"); the source keeps its full name.
+        quote.source_name = speaker[:200]
+        named = []
+        for word in speaker.split():
+            if not word[:1].isupper():
+                break
+            named.append(word)
+        speaker = " ".join(named) or speaker
+    quote.speaker, quote.speaker_role = speaker[:150], role[:150]
+    return quote
+
+
+def _looks_like_a_name(text: str) -> bool:
+    """'Vladimir Putin', 'Charles de Gaulle' yes; 'Kremlin press release' no."""
+    words = text.split()
+    return bool(words) and all(
+        word[:1].isupper() or word in NAME_PARTICLES for word in words
+    )
 
 
 def _paragraphs(lines: list[str]) -> str:

@@ -5,9 +5,15 @@ written (a truncated or hostile file is refused whole) and collects the little
 that later items refer to: authors' display names and attachments (featured
 images usually come *after* the post that uses them). The second imports post
 by post, each in its own transaction, so an interrupted import can simply be
-run again: every record is keyed on its WordPress ID in `WordPressImport`, and
-a post whose data has not changed since the last run is left alone (edits made
-here survive), while one that changed is re-applied.
+run again: every record is keyed on its site and its WordPress ID in
+`WordPressImport`, and a post whose data has not changed since the last run is
+left alone (edits made here survive), while one that changed is re-applied.
+
+The site comes first: WordPress numbers every blog's posts and comments from 1,
+so an ID means nothing without the blog it belongs to. A second site's export
+creates new stories and never updates the first's; deletions seen in an export
+(a post in WordPress's trash, a comment no longer in it) withdraw only records
+that came from that same site. docs/import.md says it for editors.
 """
 
 import hashlib
@@ -24,14 +30,17 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
+from PIL import Image
 from taggit.models import Tag, TaggedItem
 
 from articles import search
@@ -46,11 +55,19 @@ from articles.models import (
     unique_slug,
 )
 from articles.wordpress.body import convert_body, rewrite_urls
-from articles.wordpress.wxr import Channel, Item, parse_wp_date, read_export
+from articles.wordpress.wxr import (
+    Channel,
+    Item,
+    WXRError,
+    parse_wp_date,
+    read_export,
+)
 from newsroom.pagecache import content_changed
 
 # Bump when the mapping changes, so unchanged posts are re-applied once.
 MAPPING_VERSION = "1"
+# The digest of a post mapping once its story was withdrawn (not a hex digest).
+TRASHED = "trashed on WordPress"
 
 STORY_STATUS = {
     "publish": Article.Status.PUBLISHED,
@@ -71,6 +88,13 @@ SLUG_OK = re.compile(r"[\w-]+")
 PHP_CREDIT = re.compile(r's:6:"credit";s:\d+:"(?P<credit>[^"]*)";')
 ROWS = ("stories", "quotes", "comments", "tags", "sections", "bylines", "images")
 EXAMPLES_PER_REASON = 5
+# A tag slug our tag pages answer to (articles.navigation.is_slug).
+TAG_SLUG_OK = re.compile(r"[-\w]{1,100}")
+# WordPress's default category base: /category/parent/child/.
+CATEGORY_BASE = "/category/"
+# Above this many characters of raw post HTML the body cannot come under the
+# limit once converted: refuse it before spending time converting it.
+RAW_BODY_FACTOR = 4
 
 
 class SkipItem(Exception):
@@ -94,6 +118,7 @@ class Tally:
     updated: int = 0
     unchanged: int = 0
     skipped: int = 0
+    removed: int = 0  # deleted on WordPress: unpublished or trashed here
 
 
 @dataclass
@@ -109,8 +134,16 @@ class Report:
         default_factory=lambda: defaultdict(list)
     )
     skip_counts: Counter = field(default_factory=Counter)
+    removals: dict[tuple[str, str], list[str]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    removal_counts: Counter = field(default_factory=Counter)
+    site_lines: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     notes: Counter = field(default_factory=Counter)
+    note_examples: dict[str, list[str]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
     other_items: Counter = field(default_factory=Counter)
 
     def add(self, row: str, outcome: str, n: int = 1) -> None:
@@ -122,30 +155,41 @@ class Report:
         if example and len(self.skips[(row, reason)]) < EXAMPLES_PER_REASON:
             self.skips[(row, reason)].append(example)
 
+    def note(self, text: str, example: str = "") -> None:
+        self.notes[text] += 1
+        if example and len(self.note_examples[text]) < EXAMPLES_PER_REASON:
+            self.note_examples[text].append(example)
+
+    def remove(self, row: str, reason: str, example: str = "", n: int = 1) -> None:
+        self.add(row, "removed", n)
+        self.removal_counts[(row, reason)] += n
+        if example and len(self.removals[(row, reason)]) < EXAMPLES_PER_REASON:
+            self.removals[(row, reason)].append(example)
+
     def lines(self) -> list[str]:
         heading = f"WordPress import of {self.source}"
         if self.dry_run:
             heading += (
                 " — DRY RUN: nothing was written; the counts say what would happen"
             )
-        lines = [
-            heading,
-            "",
-            f"{'':10}{'created':>9}{'updated':>9}{'unchanged':>11}{'skipped':>9}",
-        ]
+        lines = [heading, *self.site_lines, ""]
+        lines.append(
+            f"{'':10}{'created':>9}{'updated':>9}{'unchanged':>11}{'skipped':>9}"
+            f"{'removed':>9}"
+        )
         for row in ROWS:
             t = self.tallies[row]
             lines.append(
                 f"{row:10}{t.created:>9}{t.updated:>9}{t.unchanged:>11}{t.skipped:>9}"
+                f"{t.removed:>9}"
             )
-        if self.skip_counts:
-            lines += ["", "Skipped:"]
-            for (row, reason), count in sorted(self.skip_counts.items()):
-                examples = self.skips.get((row, reason)) or []
-                more = f": {', '.join(examples)}" if examples else ""
-                if examples and count > len(examples):
-                    more += ", …"
-                lines.append(f"  {row} — {reason} ({count}){more}")
+        for title, counts, examples in (
+            ("Skipped:", self.skip_counts, self.skips),
+            ("Removed (deleted on WordPress):", self.removal_counts, self.removals),
+        ):
+            if counts:
+                lines += ["", title]
+                lines += _reason_lines(counts, examples)
         if self.other_items:
             kinds = ", ".join(
                 f"{n} {kind}" for kind, n in sorted(self.other_items.items())
@@ -153,11 +197,34 @@ class Report:
             lines += ["", f"Not stories, not imported: {kinds}."]
         if self.notes:
             lines += ["", "Notes:"]
-            lines += [f"  {note} ({n})" for note, n in sorted(self.notes.items())]
+            for note, n in sorted(self.notes.items()):
+                shown = self.note_examples.get(note) or []
+                more = f": {', '.join(shown)}" if shown else ""
+                if shown and n > len(shown):
+                    more += ", …"
+                lines.append(f"  {note} ({n}){more}")
         if self.warnings:
             lines += ["", "Warnings:"]
             lines += [f"  {warning}" for warning in self.warnings]
         return lines
+
+
+def _reason_lines(counts: Counter, examples: dict) -> list[str]:
+    lines = []
+    for (row, reason), count in sorted(counts.items()):
+        shown = examples.get((row, reason)) or []
+        more = f": {', '.join(shown)}" if shown else ""
+        if shown and count > len(shown):
+            more += ", …"
+        lines.append(f"  {row} — {reason} ({count}){more}")
+    return lines
+
+
+@dataclass
+class Category:
+    name: str
+    parent: str = ""  # the parent's nicename
+    description: str = ""
 
 
 @dataclass
@@ -166,7 +233,7 @@ class Survey:
 
     channel: Channel = field(default_factory=Channel)
     authors: dict[str, str] = field(default_factory=dict)  # login → display name
-    categories: dict[str, str] = field(default_factory=dict)  # nicename → name
+    categories: dict[str, Category] = field(default_factory=dict)  # by nicename
     attachments: dict[str, Attachment] = field(default_factory=dict)
     posts: int = 0
 
@@ -183,7 +250,11 @@ def survey_export(path: Path) -> Survey:
         elif kind == "category":
             nicename = record.get("category_nicename", "")
             if nicename:
-                survey.categories[nicename] = record.get("cat_name") or nicename
+                survey.categories[nicename] = Category(
+                    name=plain_text(record.get("cat_name", "")) or nicename,
+                    parent=record.get("category_parent", ""),
+                    description=plain_text(record.get("category_description", "")),
+                )
         elif (
             kind == "item"
             and record.post_type == "attachment"
@@ -201,10 +272,47 @@ def survey_export(path: Path) -> Survey:
     return survey
 
 
+def site_key(url: str) -> str:
+    """A WordPress blog's identity: 'https://Herald.example.com/news/' →
+    'herald.example.com/news'. http and https are the same site."""
+    url = (url or "").strip()
+    if "://" not in url:
+        url = "//" + url
+    parts = urlsplit(url)
+    return (parts.netloc.lower() + parts.path.rstrip("/"))[:200]
+
+
 def plain_text(value: str) -> str:
     """HTML or entity-laden WordPress text → plain text with single spaces."""
     text = html.unescape(strip_tags(value or ""))
     return " ".join(text.split())
+
+
+def _too_long(length: int, limit: int, what: str = "") -> str:
+    what = f" {what}" if what else ""
+    return (
+        f"body too long: {length:,} characters{what}, over the "
+        f"ARTICLE_BODY_MAX_CHARS limit of {limit:,}; not imported"
+    )
+
+
+def _post_digest(item: Item, attachment: Attachment | None, with_media: bool) -> str:
+    return _digest(
+        item.title,
+        item.post_name,
+        item.content,
+        item.excerpt,
+        item.post_date,
+        item.post_date_gmt,
+        item.status,
+        item.comment_status,
+        item.post_password,
+        item.creator,
+        item.terms,
+        attachment.as_key() if attachment else None,
+        # Body images are copied only with --media-dir: its first use re-applies.
+        with_media,
+    )
 
 
 def _describe(exc: Exception) -> str:
@@ -250,8 +358,11 @@ class _ItemLog:
     def skip(self, row, reason, example="", n=1):
         self.events.append(("skip", (row, reason, example, n)))
 
-    def note(self, text):
-        self.events.append(("note", (text,)))
+    def remove(self, row, reason, example="", n=1):
+        self.events.append(("remove", (row, reason, example, n)))
+
+    def note(self, text, example=""):
+        self.events.append(("note", (text, example)))
 
 
 class WordPressImporter:
@@ -261,17 +372,27 @@ class WordPressImporter:
         *,
         media_dir: Path | None = None,
         dry_run: bool = False,
+        site: str = "",
+        keep_deleted: bool = False,
+        unattributed: str = "",
         progress: Callable[[int, int], None] | None = None,
     ):
         self.path = Path(path)
         self.media_dir = media_dir.resolve() if media_dir else None
         self.dry_run = dry_run
+        self.given_site = site_key(site) if site else ""
+        self.site = ""
+        self.keep_deleted = keep_deleted
+        self.unattributed = unattributed  # "claim", "leave" or "" (decide by evidence)
         self.progress = progress or (lambda done, total: None)
         self.report = Report(source=self.path.name, dry_run=dry_run)
         self.with_comments = apps.is_installed("comments")
         self.counted: set[tuple[str, str]] = set()  # sections, tags, bylines seen
         self.url_changes: list[tuple[str, str]] = []
         self.clock_mismatches: list[tuple] = []
+        # Old WordPress address → ours, for category and tag pages that moved.
+        self.term_addresses: dict[str, str] = {}
+        self.sticky: list[str] = []
         self.base_path = ""
         self.survey: Survey | None = None
         self.site_urls: list[str] = []
@@ -287,6 +408,7 @@ class WordPressImporter:
         """Read the whole file once; WXRError if it cannot be imported."""
         if self.survey is None:
             self.survey = survey_export(self.path)
+            self.site = self.site_of(self.survey.channel)
         return self.survey
 
     def run(self) -> Report:
@@ -304,6 +426,7 @@ class WordPressImporter:
         done = 0
         outer = transaction.atomic() if self.dry_run else nullcontext()
         with outer:
+            self._introduce_site(channel)
             for kind, record in read_export(self.path):
                 if kind != "item":
                     continue
@@ -321,11 +444,113 @@ class WordPressImporter:
         self._add_url_warnings()
         return self.report
 
+    # --- which site ------------------------------------------------------------
+
+    def site_of(self, channel: Channel) -> str:
+        """--site when given, else the blog's address from the export. The blog's,
+        not the network's: each blog of a multisite network numbers its own posts."""
+        found = site_key(channel.base_blog_url or channel.base_site_url or channel.link)
+        if self.given_site:
+            return self.given_site
+        if not found:
+            raise WXRError(
+                f"{self.path.name} does not say which site it comes from (no "
+                "wp:base_blog_url, wp:base_site_url or <link>): name it with --site."
+            )
+        return found
+
+    def _introduce_site(self, channel: Channel) -> None:
+        """Say whose IDs these are, and claim records made before sites were kept."""
+        found = site_key(channel.base_blog_url or channel.base_site_url or channel.link)
+        records = WordPressImport.objects.filter(site=self.site)
+        known = records.exists()
+        line = f"Site: {self.site}"
+        if self.given_site and found and found != self.site:
+            line += f" (given with --site; the export says {found})"
+        if not known:
+            line += " — imported for the first time"
+        self.report.site_lines.append(line)
+        self._claim_unattributed(known)
+        others = (
+            WordPressImport.objects.filter(kind=WordPressImport.Kind.POST)
+            .exclude(site__in=[self.site, ""])
+            .values_list("site", flat=True)
+            .distinct()
+        )
+        others = sorted(others)
+        if others and not known:
+            self.report.site_lines.append(
+                f"Stories from {', '.join(others)} are left as they are. If this is "
+                f"one of those sites under a new address, import with --site "
+                f"{others[0]} instead."
+            )
+
+    def _claim_unattributed(self, site_known: bool) -> None:
+        """Records from before sites were recorded came from the one site imported
+        then. This export claims them when it holds that very data: most of the
+        posts they share have the fingerprint the records kept. Otherwise the
+        newsroom decides (--unattributed), since guessing wrong would let another
+        site's posts overwrite these stories."""
+        unattributed = WordPressImport.objects.filter(site="")
+        total = unattributed.count()
+        if not total:
+            return
+        stored = dict(
+            unattributed.filter(kind=WordPressImport.Kind.POST).values_list(
+                "wp_id", "digest"
+            )
+        )
+        shared = matching = 0
+        for kind, item in read_export(self.path):  # once, while such records exist
+            if kind != "item" or item.post_type != "post" or item.post_id not in stored:
+                continue
+            shared += 1
+            attachment = self.survey.attachments.get(
+                item.meta.get("_thumbnail_id", "").strip()
+            )
+            if stored[item.post_id] in {
+                _post_digest(item, attachment, with_media)
+                for with_media in (True, False)
+            }:
+                matching += 1
+        evidence = f"{matching} of the {shared} posts they share with this export"
+        claim = self.unattributed == "claim" or (
+            not self.unattributed and shared and matching * 2 > shared
+        )
+        if claim and site_known:
+            raise WXRError(
+                f"{total} import records from before sites were recorded cannot join "
+                f"{self.site}, which has records of its own: import with "
+                "--unattributed leave."
+            )
+        if claim:
+            unattributed.update(site=self.site)
+            self.report.site_lines.append(
+                f"{total} import records from before sites were recorded now belong "
+                f"to {self.site} ({evidence} are unchanged since they were imported)."
+            )
+        elif self.unattributed == "leave" or site_known:
+            self.report.site_lines.append(
+                f"{total} import records from before sites were recorded are left "
+                "alone: this import neither reads nor updates them."
+            )
+        else:
+            raise WXRError(
+                f"{total} import records from before sites were recorded may or may "
+                f"not be from {self.site} ({evidence} are unchanged since they were "
+                "imported). Say which: --unattributed claim (they are this site's) or "
+                "--unattributed leave (another site's)."
+            )
+
+    # --- one post ------------------------------------------------------------
+
     def import_post(self, item: Item) -> None:
         label = f"#{item.post_id} “{plain_text(item.title)[:60] or '(no title)'}”"
         comments = len(item.comments)
         if not (item.post_id.isascii() and item.post_id.isdigit()):
             reason = "no WordPress post ID"
+        elif item.status == "trash" and self._withdraw(item, label):
+            return
         elif item.status in SKIPPED_STATUS or item.status not in STORY_STATUS:
             reason = SKIPPED_STATUS.get(item.status, f"unknown status “{item.status}”")
         else:
@@ -349,6 +574,39 @@ class WordPressImporter:
                 self.report.skip("comments", "their story was not imported", n=comments)
             return
         self._merge(log)
+        if item.sticky:
+            self.sticky.append(label)
+
+    def _withdraw(self, item: Item, label: str) -> bool:
+        """A post in WordPress's trash that we imported before: unpublish our story.
+        False when we never imported it (then it is simply skipped)."""
+        mapping = WordPressImport.objects.filter(
+            site=self.site, kind=WordPressImport.Kind.POST, wp_id=item.post_id
+        ).first()
+        story = mapping and Article.objects.filter(pk=mapping.object_id).first()
+        if story is None:
+            return False
+        if self.keep_deleted:
+            self.report.skip(
+                "stories", "in WordPress's trash, kept here (--keep-deleted)", label
+            )
+        elif mapping.digest == TRASHED:
+            # Withdrawn by an earlier run: an editor may have published it again.
+            self.report.add("stories", "unchanged")
+        else:
+            if story.status != Article.Status.DRAFT:
+                story.status = Article.Status.DRAFT
+                story.save(update_fields=["status", "modified_at"])
+            mapping.digest = TRASHED
+            mapping.save(update_fields=["digest", "imported_at"])
+            self.report.remove(
+                "stories", "in WordPress's trash: unpublished (now a draft)", label
+            )
+        if item.comments:
+            self.report.skip(
+                "comments", "their story is in WordPress's trash", n=len(item.comments)
+            )
+        return True
 
     def _merge(self, log: _ItemLog) -> None:
         for kind, args in log.events:
@@ -361,37 +619,26 @@ class WordPressImporter:
                 self.report.add(row, outcome, n)
             elif kind == "skip":
                 self.report.skip(*args[:3], n=args[3])
+            elif kind == "remove":
+                self.report.remove(*args[:3], n=args[3])
             else:
-                self.report.notes[args[0]] += 1
-
-    # --- one post ------------------------------------------------------------
+                self.report.note(*args)
 
     def _import_post(self, item: Item, label: str, log: _ItemLog) -> None:
         mapping = WordPressImport.objects.filter(
-            kind=WordPressImport.Kind.POST, wp_id=item.post_id
+            site=self.site, kind=WordPressImport.Kind.POST, wp_id=item.post_id
         ).first()
         article = None
         if mapping is not None:
-            article = Article.objects.filter(pk=mapping.object_id).first()
+            article = (
+                Article.objects.select_related("section")
+                .filter(pk=mapping.object_id)
+                .first()
+            )
         attachment = self.survey.attachments.get(
             item.meta.get("_thumbnail_id", "").strip()
         )
-        digest = _digest(
-            item.title,
-            item.post_name,
-            item.content,
-            item.excerpt,
-            item.post_date,
-            item.post_date_gmt,
-            item.status,
-            item.comment_status,
-            item.post_password,
-            item.creator,
-            item.terms,
-            attachment.as_key() if attachment else None,
-            # Body images are copied only with --media-dir: its first use re-applies.
-            self.media_dir is not None,
-        )
+        digest = _post_digest(item, attachment, self.media_dir is not None)
         if (
             article is not None
             and mapping.digest == digest
@@ -405,6 +652,7 @@ class WordPressImporter:
             self._apply_story(item, article, attachment, label, log)
             if mapping is None:
                 WordPressImport.objects.create(
+                    site=self.site,
                     kind=WordPressImport.Kind.POST,
                     wp_id=item.post_id,
                     object_id=article.pk,
@@ -426,7 +674,8 @@ class WordPressImporter:
         for tag in article.tags.all():
             log.add("tags", "unchanged", key=tag.name)
         if article.section_id:
-            log.add("sections", "unchanged", key=str(article.section_id))
+            # The same key as _section()'s, so a section is counted once.
+            log.add("sections", "unchanged", key=article.section.slug)
         for login in self._logins(item):
             log.add("bylines", "unchanged", key=login)
 
@@ -452,7 +701,12 @@ class WordPressImporter:
         slug = unquote(item.post_name).strip()
         if not SLUG_OK.fullmatch(slug):
             slug = unique_slug(slug or headline)
+        limit = settings.ARTICLE_BODY_MAX_CHARS
+        if len(item.content) > RAW_BODY_FACTOR * limit:
+            raise SkipItem(_too_long(len(item.content), limit, "of WordPress HTML"))
         body = convert_body(item.content)
+        if len(body.html) > limit:
+            raise SkipItem(_too_long(len(body.html), limit))
         for note in body.notes:
             log.note(note)
 
@@ -470,6 +724,13 @@ class WordPressImporter:
         article.section = self._section(item, log)
         self._featured_image(item, article, attachment, label, log)
         article.save()
+        if article.slug != slug[:200]:
+            # Article.save() gives a clashing slug a -2 on its day (another
+            # story, perhaps another site's post of the same name and date).
+            log.note(
+                "address taken by another story that day: a suffix was added",
+                f"{label} → {unquote(article.get_absolute_url())}",
+            )
 
         self._set_tags(article, self._tag_names(item), log, adding)
         self._bylines(item, article, log, adding)
@@ -513,7 +774,8 @@ class WordPressImporter:
         if not categories:
             return None
         nicename, name = categories[0]
-        name = plain_text(name) or self.survey.categories.get(nicename, nicename)
+        category = self.survey.categories.get(nicename) or Category(name=nicename)
+        name = plain_text(name) or category.name
         slug = slugify(unquote(nicename))[:100] or slugify(name)[:100]
         if not slug:
             # Section URLs take ASCII slugs only; keep a stable one for this category.
@@ -525,14 +787,51 @@ class WordPressImporter:
                 or Section.objects.filter(name=name[:100]).first()
             )
             if section is None:
-                section = Section.objects.create(name=name[:100], slug=slug)
-                log.add("sections", "created", key=slug)
+                section = Section.objects.create(
+                    name=name[:100], slug=slug, description=category.description
+                )
+                log.add("sections", "created", key=section.slug)
+            elif category.description and not section.description:
+                section.description = category.description
+                section.save(update_fields=["description"])
+                log.add("sections", "updated", key=section.slug)
             self.cache["sections"][slug] = section
-        log.add("sections", "unchanged", key=slug)
+            self._note_category(nicename, section, log)
+        log.add("sections", "unchanged", key=section.slug)
         return section
 
-    def _tag_names(self, item: Item) -> list[str]:
-        names: list[str] = []
+    def _note_category(self, nicename: str, section: Section, log: _ItemLog) -> None:
+        """Say what a section cannot keep of its category: its parent, its address."""
+        path, seen, current = [], set(), nicename
+        while current and current not in seen:  # parent chain, loops guarded
+            seen.add(current)
+            path.insert(0, current)
+            parent = self.survey.categories.get(current)
+            current = parent.parent if parent else ""
+        if len(path) > 1:
+            parent = self.survey.categories.get(path[-2])
+            log.note(
+                "subcategory on WordPress: sections here have no parents, so it "
+                "is a section of its own",
+                f"{section.name} (under {parent.name if parent else path[-2]})",
+            )
+        old = CATEGORY_BASE + "/".join(path) + "/"
+        self._check_term_address(old, section.get_absolute_url())
+
+    def _check_term_address(self, old: str, new: str) -> None:
+        """Remember a WordPress category page that is not at its old address here
+        (an old link that no route of ours answers)."""
+        if unquote(old) == unquote(new):
+            return
+        try:
+            resolve(unquote(old))
+        except Resolver404:
+            self.term_addresses[old] = new
+
+    def _tag_names(self, item: Item) -> dict[str, str]:
+        """Tag name → its WordPress slug ('' for a further category: WordPress
+        shows those at /category/…/, which no tag keeps)."""
+        names: dict[str, str] = {}
         categories = 0
         for domain, nicename, name in item.terms:
             name = plain_text(name)[:100]
@@ -542,25 +841,30 @@ class WordPressImporter:
                 categories += 1
                 if categories == 1:
                     continue  # the first category is the section
+                nicename = ""
             elif domain != "post_tag":
                 continue
-            if name not in names:
-                names.append(name)
+            names.setdefault(name, nicename)
         return names
 
     def _set_tags(
-        self, article: Article, names: list[str], log: _ItemLog, adding: bool
+        self, article: Article, names: dict[str, str], log: _ItemLog, adding: bool
     ) -> None:
         """The story's tags become exactly these, written in bulk."""
         wanted = {}
-        for name in names:
+        for name, wp_slug in names.items():
             tag = self.cache["tags"].get(name)
             if tag is None:
                 tag = Tag.objects.filter(name=name).first()
                 if tag is None:
-                    tag = Tag.objects.create(name=name)  # taggit makes the slug
+                    tag = self._new_tag(name, unquote(wp_slug).strip())
                     log.add("tags", "created", key=name)
                 self.cache["tags"][name] = tag
+                if wp_slug and unquote(wp_slug) != tag.slug:
+                    # Our tag pages are at the same /tag/<slug>/: a slug of its
+                    # own here means the old link is a 404.
+                    old = f"/tag/{wp_slug}/"
+                    self.term_addresses[old] = reverse("articles:tag", args=[tag.slug])
             log.add("tags", "unchanged", key=name)
             wanted[tag.pk] = tag
         tagged = TaggedItem.objects.filter(
@@ -578,6 +882,16 @@ class WordPressImporter:
                 if pk not in have
             ]
         )
+
+    def _new_tag(self, name: str, wp_slug: str) -> Tag:
+        """A tag at WordPress's address for it, so old /tag/…/ links keep working,
+        when our tag pages can answer to that slug and no other tag has it."""
+        if (
+            TAG_SLUG_OK.fullmatch(wp_slug)
+            and not Tag.objects.filter(slug=wp_slug).exists()
+        ):
+            return Tag.objects.create(name=name, slug=wp_slug)
+        return Tag.objects.create(name=name)  # taggit makes the slug
 
     def _logins(self, item: Item) -> list[str]:
         """dc:creator, then Co-Authors Plus co-authors, each once."""
@@ -608,7 +922,7 @@ class WordPressImporter:
         name = plain_text(self.survey.authors.get(login, login))[:150] or login[:150]
         digest = _digest(name)
         mapping = WordPressImport.objects.filter(
-            kind=WordPressImport.Kind.AUTHOR, wp_id=login[:200]
+            site=self.site, kind=WordPressImport.Kind.AUTHOR, wp_id=login[:200]
         ).first()
         author = mapping and Author.objects.filter(pk=mapping.object_id).first()
         if author:
@@ -639,6 +953,7 @@ class WordPressImporter:
             log.add("bylines", "unchanged", key=login)
             log.note("WordPress author matched to an existing byline of the same name")
         WordPressImport.objects.update_or_create(
+            site=self.site,
             kind=WordPressImport.Kind.AUTHOR,
             wp_id=login[:200],
             defaults={"object_id": author.pk, "digest": digest},
@@ -659,7 +974,7 @@ class WordPressImporter:
     def _featured_image(self, item, article, attachment, label, log) -> None:
         thumbnail_id = item.meta.get("_thumbnail_id", "").strip()
         mapping = WordPressImport.objects.filter(
-            kind=WordPressImport.Kind.FEATURED_IMAGE, wp_id=item.post_id
+            site=self.site, kind=WordPressImport.Kind.FEATURED_IMAGE, wp_id=item.post_id
         ).first()
         if not thumbnail_id:
             if mapping is not None and article.featured_image:
@@ -687,6 +1002,7 @@ class WordPressImporter:
         self._set_image_text(article, attachment, log)
         log.add("images", "updated" if mapping else "created")
         WordPressImport.objects.update_or_create(
+            site=self.site,
             kind=WordPressImport.Kind.FEATURED_IMAGE,
             wp_id=item.post_id,
             defaults={"object_id": int(thumbnail_id)},
@@ -751,7 +1067,16 @@ class WordPressImporter:
                 validate_image_upload(upload)
                 return reencode_upload(upload)
             except ValidationError as exc:
-                log.skip("images", f"{relative}: {exc.messages[0]}", label)
+                if isinstance(exc.__cause__, Image.DecompressionBombError):
+                    # Pillow refuses to even open it; "not an image" would mislead.
+                    reason = (
+                        f"{relative}: too many pixels to decode safely (over "
+                        f"{Image.MAX_IMAGE_PIXELS * 2 // 1_000_000} megapixels, "
+                        "a decompression bomb)"
+                    )
+                else:
+                    reason = f"{relative}: {exc.messages[0]}"
+                log.skip("images", reason, label)
             except (OSError, ValueError) as exc:
                 log.skip("images", f"{relative}: unreadable ({exc})", label)
         return None
@@ -791,18 +1116,36 @@ class WordPressImporter:
                 f"{len(self.url_changes)} stories have a different URL here than on "
                 f"WordPress (e.g. {old} → {new}); ?p=ID links still redirect."
             )
+        if self.term_addresses:
+            moved = sorted(self.term_addresses.items())
+            examples = ", ".join(f"{old} → {new}" for old, new in moved[:5])
+            self.report.warnings.append(
+                f"{len(moved)} category or tag pages have another address here, so "
+                f"old links to them are 404: {examples}"
+                + (", …" if len(moved) > 5 else "")
+                + ". Redirect them at the web server (docs/import.md)."
+            )
+        if self.sticky:
+            examples = ", ".join(self.sticky[:5]) + (
+                ", …" if len(self.sticky) > 5 else ""
+            )
+            self.report.warnings.append(
+                f"{len(self.sticky)} stories were sticky on WordPress: this site has "
+                "no pinned or featured stories, so they are ordinary stories here "
+                f"(by date): {examples}."
+            )
 
     # --- comments ----------------------------------------------------------------
 
     def _import_comments(
         self, item: Item, article: Article, label: str, log: _ItemLog
     ) -> None:
-        if not item.comments:
-            return
         mark = len(log.events)
         try:
             with transaction.atomic():
-                changed = CommentImport(item, article, log).run()
+                changed = CommentImport(
+                    item, article, log, site=self.site, keep_deleted=self.keep_deleted
+                ).run()
                 if changed:
                     from comments.models import Comment
 
@@ -831,7 +1174,15 @@ COMMENT_STATUS = {
 class CommentImport:
     """One post's comments: threading kept, created in bulk, parents before replies."""
 
-    def __init__(self, item: Item, article: Article, log: _ItemLog):
+    def __init__(
+        self,
+        item: Item,
+        article: Article,
+        log: _ItemLog,
+        *,
+        site: str,
+        keep_deleted: bool = False,
+    ):
         from comments.content import render_comment_html
         from comments.models import Comment
 
@@ -840,6 +1191,8 @@ class CommentImport:
         self.item = item
         self.article = article
         self.log = log
+        self.site = site
+        self.keep_deleted = keep_deleted
 
     def run(self) -> bool:
         Comment, log = self.Comment, self.log
@@ -862,10 +1215,14 @@ class CommentImport:
                 log.skip("comments", "empty", f"#{wp.comment_id}")
             else:
                 wanted[wp.comment_id] = (wp, status, created_at)
+        if not wanted:
+            return self._withdraw_missing({})
         mappings = {
             m.wp_id: m
             for m in WordPressImport.objects.filter(
-                kind=WordPressImport.Kind.COMMENT, wp_id__in=list(wanted)
+                site=self.site,
+                kind=WordPressImport.Kind.COMMENT,
+                wp_id__in=list(wanted),
             )
         }
         existing = Comment.objects.in_bulk([m.object_id for m in mappings.values()])
@@ -897,10 +1254,58 @@ class CommentImport:
         WordPressImport.objects.bulk_create(
             self.new_records,
             update_conflicts=True,
-            unique_fields=["kind", "wp_id"],
+            unique_fields=["site", "kind", "wp_id"],
             update_fields=["object_id", "digest"],
         )
         WordPressImport.objects.bulk_update(self.changed_records, ["digest"])
+        return self._withdraw_missing(ours) or changed
+
+    def _withdraw_missing(self, ours: dict) -> bool:
+        """This story's comments from this site that the export no longer has
+        (WordPress leaves trashed and spam comments out) go to our trash."""
+        Comment, log = self.Comment, self.log
+        # Usually every comment of the story is one the export still has: then one
+        # indexed query, and no search through the import records.
+        present = {comment.pk for comment in ours.values()}
+        others = [
+            pk
+            for pk in Comment.objects.filter(article=self.article).values_list(
+                "pk", flat=True
+            )
+            if pk not in present
+        ]
+        if not others:
+            return False
+        exported = [wp.comment_id for wp in self.item.comments if wp.comment_id]
+        gone = (
+            WordPressImport.objects.filter(
+                site=self.site, kind=WordPressImport.Kind.COMMENT, object_id__in=others
+            )
+            .exclude(wp_id__in=exported)
+            .exclude(digest=TRASHED)  # withdrawn by an earlier run
+        )
+        comments = Comment.objects.in_bulk(others)
+        changed = False
+        for mapping in gone:
+            comment = comments.get(mapping.object_id)
+            example = f"#{mapping.wp_id}"
+            if self.keep_deleted:
+                log.skip(
+                    "comments",
+                    "no longer in the export, kept here (--keep-deleted)",
+                    example,
+                )
+                continue
+            # Should it come back, its data differs from TRASHED: it is re-applied.
+            mapping.digest = TRASHED
+            mapping.save(update_fields=["digest", "imported_at"])
+            if comment is not None and comment.trash(
+                reason="no longer in the WordPress export"
+            ):
+                changed = True
+                log.remove(
+                    "comments", "no longer in the export: moved to the trash", example
+                )
         return changed
 
     def _fields(self, wp, status, created_at, parent) -> dict:
@@ -981,6 +1386,7 @@ class CommentImport:
                 taken[comment.fingerprint] = comment.pk
                 self.new_records.append(
                     WordPressImport(
+                        site=self.site,
                         kind=WordPressImport.Kind.COMMENT,
                         wp_id=wp_id,
                         object_id=comment.pk,

@@ -79,6 +79,7 @@ class Item:
     post_password: str = ""
     post_parent: str = "0"
     attachment_url: str = ""
+    sticky: bool = False
     # (domain, nicename, name) in document order.
     terms: list[tuple[str, str, str]] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)
@@ -167,6 +168,8 @@ def _read_item(element) -> Item:
                 }
                 else _text(child),
             )
+        elif name == "wp:is_sticky":
+            item.sticky = _text(child).strip() == "1"
         elif name == "category":
             item.terms.append(
                 (
@@ -227,8 +230,9 @@ def read_export(path: Path) -> Iterator[tuple[str, object]]:
     Raises WXRError for a file that is not (safe, complete, supported) WXR.
     """
     handle = open_export(path)
+    seen = _Seen()
     try:
-        yield from _records(path, handle)
+        yield from _records(path, handle, seen)
     except DefusedXmlException as exc:
         raise WXRError(
             f"{path.name} was refused: it declares a DTD, entities or external "
@@ -237,6 +241,17 @@ def read_export(path: Path) -> Iterator[tuple[str, object]]:
     except ParseError as exc:
         line, column = getattr(exc, "position", (0, 0))
         problem = str(exc).split(":")[0]
+        if isinstance(handle, gzip.GzipFile) and _gzip_damaged(path):
+            # A flipped bit in compressed data decompresses to garbage the XML
+            # parser trips over long before gzip's checksum at the end catches it.
+            raise WXRError(
+                f"{path.name} is damaged: the gzip data is corrupt (its checksum "
+                "does not match); copy or export the file again."
+            ) from exc
+        if not seen.element and problem == "no element found":
+            raise WXRError(
+                f"{path.name} is empty: it holds no XML elements; export it again."
+            ) from exc
         if problem in {"no element found", "unclosed token"}:
             raise WXRError(
                 f"{path.name} ends early (line {line}): the file is truncated; "
@@ -255,7 +270,24 @@ def read_export(path: Path) -> Iterator[tuple[str, object]]:
         handle.close()
 
 
-def _records(path: Path, handle) -> Iterator[tuple[str, object]]:
+class _Seen:
+    """How far the parser got, for the error message."""
+
+    element = False
+
+
+def _gzip_damaged(path: Path) -> bool:
+    """Read the whole compressed stream: does gzip itself find it broken?"""
+    try:
+        with gzip.open(path, "rb") as stream:
+            while stream.read(1 << 20):
+                pass
+    except (gzip.BadGzipFile, EOFError, zlib.error, OSError):
+        return True
+    return False
+
+
+def _records(path: Path, handle, seen: _Seen) -> Iterator[tuple[str, object]]:
     channel = Channel()
     channel_element = None
     depth = 0
@@ -274,6 +306,7 @@ def _records(path: Path, handle) -> Iterator[tuple[str, object]]:
             continue
         element = payload
         if event == "start":
+            seen.element = True
             depth += 1
             if depth == 1 and element.tag != "rss":
                 raise WXRError(

@@ -9,7 +9,6 @@ answers) and the signed `?unapproved=…&moderation-hash=…` preview of a held 
 import math
 
 from django import template
-from django.middleware.csrf import get_token
 from django.utils import timezone
 
 from comments.avatars import avatar_for
@@ -116,24 +115,13 @@ def comments_for(context, article):
         _threads(comments, discussion), discussion, query.get("cpage")
     )
 
-    form = context.get("comment_form")
-    if not isinstance(form, CommentForm) or form.article.pk != article.pk:
-        replying_to = None
-        reply_id = _positive_int(query.get("replytocom"))
-        if reply_id is not None:
-            replying_to = next(
-                (c for c in comments if c.pk == reply_id and c.can_reply), None
-            )
-        form = CommentForm(
-            article=article, discussion=discussion, replying_to=replying_to
+    replying_to = None
+    reply_id = _positive_int(query.get("replytocom"))
+    if reply_id is not None:
+        replying_to = next(
+            (c for c in comments if c.pk == reply_id and c.can_reply), None
         )
-    else:
-        replying_to = form.parent_comment
-    # Only a re-shown form (the answer to a POST, never cached) of a logged-in
-    # poster carries a CSRF token; the shared page never does.
-    confirm_token = ""
-    if form.is_bound and request is not None and request.user.is_authenticated:
-        confirm_token = get_token(request)
+    form = CommentForm(article=article, discussion=discussion, replying_to=replying_to)
 
     article_url = article.get_absolute_url()
     return {
@@ -148,7 +136,9 @@ def comments_for(context, article):
         "form": form,
         "replying_to": replying_to,
         "require_name_email": discussion.require_name_email,
-        "confirm_token": confirm_token,
+        # A refused post is answered by comments/form_error.html, never by the
+        # story page, so this form never carries a token.
+        "confirm_token": "",
     }
 
 

@@ -19,8 +19,9 @@ def seed_paragraphs():
 
 
 @pytest.fixture
-def seed(db):
-    call_command("load_demo", verbosity=0)
+def seed(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # renditions
+        call_command("load_demo", verbosity=0)
     return Article.objects.get(
         slug="vladimir-putin-congratules-trump-on-his-shocking-win"
     )

@@ -115,3 +115,18 @@ def test_bad_file_on_the_command_line_prints_one_line_and_no_traceback():
     assert result.stderr.strip().splitlines() == [
         "CommandError: not-xml.xml is not valid XML (syntax error, line 1, column 0)."
     ]
+
+
+def test_gzip_with_a_flipped_bit_is_blamed_on_the_gzip_data_not_the_xml():
+    # The damaged stream decompresses to garbage XML long before gzip's checksum.
+    message = refusal(FIXTURES / "bit-flipped.xml.gz")
+    assert "bit-flipped.xml.gz is damaged: the gzip data is corrupt" in message
+    assert "not valid XML" not in message
+
+
+def test_empty_file_is_called_empty_not_truncated(tmp_path):
+    empty = tmp_path / "export.xml"
+    empty.write_bytes(b"")
+    message = refusal(empty)
+    assert "export.xml is empty" in message
+    assert "truncated" not in message

@@ -1,5 +1,7 @@
 """WordPress post HTML → our story body and embedded quotes (articles/wordpress/body.py)."""
 
+from datetime import date
+
 from articles.wordpress.body import autop, convert_body
 
 
@@ -118,3 +120,56 @@ def test_nested_blockquote_belongs_to_its_outer_quote():
     assert len(body.quotes) == 1
     assert body.quotes[0].speaker == "Someone"
     assert body.html == "<p>[quote 1]</p>"
+
+
+def test_tweet_whose_date_links_to_the_profile_keeps_its_handle_and_date():
+    body = convert_body(
+        '<blockquote class="twitter-tweet"><p lang="en">Chess is easier.</p>'
+        "&mdash; Garry Kasparov (@Kasparov63) "
+        '<a href="https://twitter.com/Kasparov63">November 9, 2016</a></blockquote>'
+    )
+    tweet = body.quotes[0]
+    assert (tweet.kind, tweet.text, tweet.speaker) == (
+        "tweet",
+        "Chess is easier.",
+        "Garry Kasparov",
+    )
+    assert tweet.source_name == "Twitter (@Kasparov63)"
+    assert tweet.source_url == "https://twitter.com/Kasparov63"
+    assert tweet.said_on == date(2016, 11, 9)
+
+
+def test_pullquote_leaves_no_empty_figure_around_its_quote():
+    body = convert_body(
+        '<!-- wp:pullquote -->\n<figure class="wp-block-pullquote"><blockquote>'
+        "<p>We will be back.</p><cite>Ada Okafor, Council leader</cite></blockquote>"
+        "</figure>\n<!-- /wp:pullquote -->"
+    )
+    assert body.html == "<p>[quote 1]</p>"
+    assert body.quotes[0].speaker == "Ada Okafor"
+
+
+def test_cite_naming_a_source_and_a_date_is_not_a_person_and_a_role():
+    body = convert_body(
+        "<blockquote><p>Congratulations.</p>"
+        "<cite>Kremlin press release, 9 November 2016</cite></blockquote>"
+    )
+    quote = body.quotes[0]
+    assert quote.source_name == "Kremlin press release"
+    assert quote.said_on == date(2016, 11, 9)
+    assert quote.speaker_role == ""
+    assert quote.speaker == "Kremlin"
+
+
+def test_cite_naming_a_person_and_a_date_keeps_the_person():
+    body = convert_body(
+        "<blockquote><p>Words.</p><cite>Vladimir Putin, November 9, 2016</cite>"
+        "</blockquote>"
+    )
+    quote = body.quotes[0]
+    assert (quote.speaker, quote.speaker_role, quote.source_name) == (
+        "Vladimir Putin",
+        "",
+        "",
+    )
+    assert quote.said_on == date(2016, 11, 9)

@@ -30,8 +30,9 @@ def meta(html: str, key: str) -> list[str]:
 
 
 @pytest.fixture
-def seed(client):
-    call_command("load_demo", verbosity=0)
+def seed(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # renditions
+        call_command("load_demo", verbosity=0)
     article = Article.objects.get(headline__startswith="Vladimir Putin Congratules")
     html = client.get(article.get_absolute_url()).content.decode()
     return article, html

@@ -93,11 +93,15 @@ def test_alt_text_is_required_when_a_story_has_an_image():
     assert "image_alt" in error.value.message_dict
 
 
-def test_saving_an_image_makes_webp_renditions_with_their_sizes():
+def test_saving_an_image_makes_webp_renditions_with_their_sizes(
+    django_capture_on_commit_callbacks,
+):
     story = make_draft()
     story.featured_image = image_file(size=(1000, 500))
     story.image_alt = "A red square"
-    story.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        story.save()
+    story.refresh_from_db()
     widths = [r["width"] for r in story.featured_image_renditions]
     assert widths == [480, 800, 1000]
     assert all(r["type"] == "image/webp" for r in story.featured_image_renditions)

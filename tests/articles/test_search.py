@@ -4,14 +4,18 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.db import connection
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from articles.models import Article, Quote
+from articles.models import Article, Quote, SearchEntry
 from articles.search import (
     MAX_QUERY_LENGTH,
+    SHOWN_FIELDS,
+    SNIPPET_SOURCE_CHARS,
+    SNIPPET_TABLE,
     index_articles,
     query_terms,
     search_articles,
@@ -226,7 +230,8 @@ def test_non_latin_words_are_found():
 )
 @given(query=st.text(max_size=300))
 def test_any_text_at_all_gives_a_search_page(client, query):
-    response = client.get(SEARCH, {"q": query})
+    with override_settings(SEARCH_RATE_LIMIT=0):  # 150 searches from one address
+        response = client.get(SEARCH, {"q": query})
     assert response.status_code == 200
 
 
@@ -298,3 +303,100 @@ def test_paragraphs_do_not_run_together_in_snippets():
     make_article(headline="Harbour", body="<p>The end.</p><p>Ferry time.</p>")
     snippet = search_articles("ferry")[0:1][0].snippet
     assert "end. <mark>Ferry</mark>" in snippet
+
+
+# --- A very long story cannot stall search ------------------------------------
+
+
+def long_story(**overrides):
+    """A legacy story far over the body limit, saved without validation."""
+    paragraph = "<p>Lorem ipsum dolor sit amet, the ferry sails at dawn.</p>"
+    body = paragraph * (3 * SNIPPET_SOURCE_CHARS // len(paragraph))
+    return make_article(
+        headline="The longest story", body=body + "<p>Zeppelin ending.</p>", **overrides
+    )
+
+
+def test_snippets_are_cut_from_a_bounded_part_of_a_very_long_story():
+    story = long_story(
+        quotes=[{"text": "Waves. " * SNIPPET_SOURCE_CHARS, "speaker": "Ida"}]
+    )
+    entry = SearchEntry.objects.get(article=story)
+    for name in SHOWN_FIELDS:
+        assert len(getattr(entry, name)) <= SNIPPET_SOURCE_CHARS, name
+    if connection.vendor == "sqlite":
+        # What FTS5's snippet() reads: its cost grows with the square of this.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT max(length(body), length(quotes)) FROM {SNIPPET_TABLE} "
+                "WHERE rowid = %s",
+                [story.pk],
+            )
+            assert cursor.fetchone()[0] <= SNIPPET_SOURCE_CHARS
+    hit = search_articles("ferry")[0:1][0]
+    assert "<mark>ferry</mark>" in hit.snippet
+    assert len(hit.snippet) < 1000
+
+
+def test_a_word_beyond_the_snippet_bound_is_still_found():
+    long_story(standfirst="A very long read.")
+    make_article(headline="Short story")
+    [hit] = search_articles("zeppelin")[0:1]
+    assert hit.article.headline == "The longest story"
+    # The story's opening, unmarked: the match lies beyond what snippets read.
+    assert hit.snippet.startswith("A very long read.")
+    assert "<mark>" not in hit.snippet
+
+
+def test_search_hits_never_load_story_bodies():
+    long_story()
+    [hit] = search_articles("zeppelin")[0:1]
+    assert "body" in hit.article.get_deferred_fields()
+
+
+# --- Per-IP search limit ----------------------------------------------------
+
+
+def test_too_many_searches_from_one_address_get_a_friendly_429(client, settings):
+    settings.SEARCH_RATE_LIMIT = 2
+    settings.SEARCH_RATE_WINDOW = 60
+    make_article(headline="Ferry")
+    for word in ["ferry", "harbour"]:
+        assert client.get(SEARCH, {"q": word}).status_code == 200
+    refused = client.get(SEARCH, {"q": "lighthouse"})
+    assert refused.status_code == 429
+    assert 1 <= int(refused["Retry-After"]) <= 60
+    html = refused.content.decode()
+    assert "try again in" in html
+    assert 'value="lighthouse"' in html  # the search box keeps what they typed
+    assert "no-store" in refused["Cache-Control"]
+    other = client.get(SEARCH, {"q": "ferry"}, REMOTE_ADDR="192.0.2.7")
+    assert other.status_code == 200
+
+
+def test_the_empty_search_page_does_not_count_against_the_limit(client, settings):
+    settings.SEARCH_RATE_LIMIT = 1
+    for _ in range(3):
+        assert client.get(SEARCH).status_code == 200
+    assert client.get(SEARCH, {"q": "ferry"}).status_code == 200
+
+
+def test_a_refused_search_is_never_served_from_the_page_cache(
+    client, settings, tmp_path
+):
+    settings.PAGE_CACHE_SECONDS = 300
+    settings.VAR_DIR = tmp_path
+    settings.SEARCH_RATE_LIMIT = 1
+    make_article(headline="Ferry")
+    assert client.get(SEARCH, {"q": "harbour"}).status_code == 200
+    assert client.get(SEARCH, {"q": "ferry"}).status_code == 429
+    # Another reader asking the same thing gets the results, not the refusal.
+    other = client.get(SEARCH, {"q": "ferry"}, REMOTE_ADDR="192.0.2.7")
+    assert other.status_code == 200
+    assert "1 story match" in other.content.decode()
+
+
+def test_search_limit_zero_switches_it_off(client, settings):
+    settings.SEARCH_RATE_LIMIT = 0
+    for n in range(5):
+        assert client.get(SEARCH, {"q": f"ferry{n}"}).status_code == 200

@@ -138,3 +138,81 @@ def test_png_webp_and_gif_are_accepted(editor_client, image_format):
     response = upload(editor_client, image_file(name, image_format=image_format))
     assert response.status_code == 302
     assert Article.objects.get().featured_image
+
+
+# --- Memory and the write lock --------------------------------------------------
+
+
+def png_header(width, height, color_type) -> bytes:
+    """A PNG that claims width×height pixels of a colour type (6: RGBA)."""
+    header = png_claiming(width, height)
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, color_type, 0, 0, 0)
+    body = b"IHDR" + ihdr
+    return header[:12] + body + struct.pack(">I", zlib.crc32(body)) + header[33:]
+
+
+def test_an_image_too_big_to_decode_in_memory_is_refused_before_decoding(
+    editor_client, settings
+):
+    settings.IMAGE_MAX_DECODED_BYTES = 100_000_000
+    # 6000×6000 is under the pixel cap, but RGBA pixels need 144 MB decoded.
+    big = SimpleUploadedFile("big.png", png_header(6000, 6000, 6), "image/png")
+    response = upload(editor_client, big)
+    assert not Article.objects.exists()
+    errors = response.context["adminform"].form.errors["featured_image"]
+    assert "too large for us to process (144 MB decoded" in errors[0]
+
+
+def test_renditions_are_made_after_the_save_commits_and_the_page_shows_the_original(
+    editor_client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as pending:
+        response = upload(editor_client, image_file(size=(2000, 1000)))
+    assert response.status_code == 302
+    story = Article.objects.get()
+    assert story.featured_image_renditions == []  # nothing decoded in the save
+    page = editor_client.get(story.get_absolute_url())  # the preview
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f'src="{story.featured_image.url}"' in html
+    assert "srcset" not in html
+    for callback in pending:
+        callback()
+    story.refresh_from_db()
+    assert [r["width"] for r in story.featured_image_renditions] == [
+        480,
+        800,
+        1200,
+        1600,
+    ]
+    assert "srcset" in editor_client.get(story.get_absolute_url()).content.decode()
+
+
+def test_a_huge_image_gets_no_full_size_rendition(
+    editor_client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(editor_client, image_file(size=(4000, 500)))
+    story = Article.objects.get()
+    assert story.featured_image_width == 4000
+    assert max(r["width"] for r in story.featured_image_renditions) == 1600
+
+
+def test_the_upload_is_re_encoded_before_the_admin_transaction_begins(
+    editor_client, monkeypatch
+):
+    from django.db import connection
+
+    from articles import images
+
+    depths = []
+    reencode = images.reencode_upload
+
+    def spy(uploaded):
+        depths.append(len(connection.savepoint_ids))
+        return reencode(uploaded)
+
+    monkeypatch.setattr(images, "reencode_upload", spy)
+    assert upload(editor_client, image_file()).status_code == 302
+    # No savepoint of the admin's transaction was open: the write lock was free.
+    assert depths == [len(connection.savepoint_ids)]

@@ -89,3 +89,89 @@ def test_reader_posts_moderator_approves_reader_sees_it(
     assert "The bridge is long overdue." in published.inner_text()
     assert "awaiting moderation" not in reader.content()
     assert "One thought on" in reader.content()
+
+
+def _in_view(page, selector: str) -> bool:
+    """Is the element's top inside the viewport, without scrolling?"""
+    return page.eval_on_selector(
+        selector,
+        "el => { const r = el.getBoundingClientRect();"
+        " return r.top > -1 && r.top < window.innerHeight && r.height > 0; }",
+    )
+
+
+def _shot(page, name: str, tmp_path) -> None:
+    folder = os.environ.get("COMMENTS_SCREENSHOTS")  # to look at them by eye
+    path = os.path.join(folder or str(tmp_path), f"{name}.png")
+    page.screenshot(path=path)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("width", "height"), [(1366, 900), (390, 844)], ids=["desktop", "phone"]
+)
+def test_an_error_and_a_held_comment_are_in_view_on_a_cached_story(
+    chromium, live_server, settings, tmp_path, width, height
+):
+    settings.DEBUG = False
+    settings.PAGE_CACHE_SECONDS = 300
+    settings.VAR_DIR = tmp_path
+    article = make_article(
+        headline="Harbour Town votes on the new bridge",
+        body="<p>The council met.</p>" * 60,  # a long story: the form is far below
+    )
+    story_url = live_server.url + article.get_absolute_url()
+    context = chromium.new_context(viewport={"width": width, "height": height})
+    reader = context.new_page()
+    reader.set_default_timeout(15000)
+    reader.goto(story_url)
+    reader.goto(story_url)  # the second request: served from the page cache
+
+    # An invisible-only comment passes the browser's "required" check; the
+    # server's answer must open at the message, with the text kept.
+    reader.fill("#comment", "\u200b")
+    reader.fill("#author", "Rita Reader")
+    reader.fill("#email", "rita@example.com")
+    with reader.expect_navigation():
+        reader.click("#submit")
+    assert "Your comment has no visible text" in reader.inner_text("[role=alert]")
+    assert _in_view(reader, "[role=alert]")
+    assert reader.input_value("#author") == "Rita Reader"
+    _shot(reader, f"error-{width}", tmp_path)
+
+    reader.fill("#comment", "The bridge is long overdue.")
+    with reader.expect_navigation():
+        reader.click("#submit")
+    comment = Comment.objects.get()
+    assert comment.status == Comment.Status.PENDING
+    held = f"#comment-{comment.pk}"
+    assert "awaiting moderation" in reader.inner_text(held)
+    assert _in_view(reader, held)
+    _shot(reader, f"held-{width}", tmp_path)
+
+    # Later, on the plain (cached) story URL: the author's browser adds it back.
+    reader.goto(f"{story_url}#comment-{comment.pk}")
+    reader.wait_for_selector(f"{held} .comment__awaiting")
+    assert "The bridge is long overdue." in reader.inner_text(held)
+    assert _in_view(reader, held)
+    _shot(reader, f"held-reload-{width}", tmp_path)
+    stranger = chromium.new_context().new_page()
+    stranger.goto(story_url)
+    assert "long overdue" not in stranger.content()
+    context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_focusing_the_form_fetches_a_fresh_stamp(chromium, live_server):
+    article = make_article()
+    reader = chromium.new_page()
+    reader.set_default_timeout(15000)
+    reader.goto(live_server.url + article.get_absolute_url())
+    served = reader.input_value("input[name=ts]")
+    with reader.expect_response(lambda response: "/comments/stamp/" in response.url):
+        reader.focus("#comment")
+    reader.wait_for_function(
+        "old => document.querySelector('input[name=ts]').value !== old", arg=served
+    )

@@ -110,3 +110,22 @@ def test_huge_body_is_refused_without_a_500(client, article):
     response = client.post(reverse("comments:post"), data)
     assert response.status_code == 400
     assert not Comment.objects.exists()
+
+
+@FUZZ
+@given(
+    name=st.sampled_from(["comments:stamp", "comments:held"]),
+    query=st.dictionaries(st.sampled_from(["article", "x"]), nasty_text, max_size=2),
+    # What a browser can send in a cookie: printable ASCII (forged signatures,
+    # numbers of every size, separators).
+    cookie=st.text(
+        st.characters(min_codepoint=33, max_codepoint=126, exclude_characters=';"\\'),
+        max_size=300,
+    ),
+)
+def test_stamp_and_held_endpoints_never_answer_500(
+    client, article, name, query, cookie
+):
+    client.cookies["comments_held"] = cookie
+    response = client.get(reverse(name), query)
+    assert response.status_code in {200, 404}

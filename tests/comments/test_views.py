@@ -113,7 +113,8 @@ def test_held_comment_is_visible_to_its_author_only_through_the_signed_link():
     plain = other.get(article.get_absolute_url()).content.decode()
     assert "Only mine to see." not in plain
     assert "awaiting moderation" not in plain
-    # The author's own plain page does not show it either: nothing is remembered.
+    # The plain page never contains it, not even the author's copy: their browser
+    # adds it (static/js/comments.js, from the held-comments endpoint).
     assert "Only mine to see." not in page(author, article)
 
 
