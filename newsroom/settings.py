@@ -103,7 +103,7 @@ SITE_LANGUAGE = os.environ.get("SITE_LANGUAGE", "en")
 FEED_FULL_CONTENT = env_bool("FEED_FULL_CONTENT")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "newsroom.adminsite.NewsroomAdminConfig",  # django.contrib.admin, forgery-proof
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
