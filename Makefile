@@ -62,8 +62,14 @@ run: setup
 	export DJANGO_DEBUG=$${DJANGO_DEBUG-1}; \
 	$(call with_task_worker,$(MANAGE) runserver 127.0.0.1:$(PORT))
 
+# Without DJANGO_SECRET_KEY, `make serve` signs with a key of its own, generated once
+# into var/secret_key (mode 0600) and kept across restarts (docs/production.md).
+serve: export DJANGO_SECRET_KEY_FILE ?= $(CURDIR)/var/secret_key
 serve: install
 	@mkdir -p var
+	@test -n "$$DJANGO_SECRET_KEY" || test -e "$$DJANGO_SECRET_KEY_FILE" || { (umask 077 && \
+		$(VENV_PY) -c 'import secrets; print(secrets.token_urlsafe(50))' >"$$DJANGO_SECRET_KEY_FILE") && \
+		echo "Generated a signing key in $$DJANGO_SECRET_KEY_FILE"; }
 	$(MANAGE) migrate --noinput -v0
 	$(MANAGE) collectstatic --noinput -v0
 	$(MANAGE) load_demo
@@ -82,6 +88,8 @@ format: install-dev
 	.venv/bin/ruff format .
 	.venv/bin/ruff check --fix .
 
+# DEBUG is off here, so the checks need a signing key: a throwaway one unless set.
+check: export DJANGO_SECRET_KEY ?= $(shell $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')
 check: install-dev
 	$(MANAGE) check
 	$(MANAGE) makemigrations --check --dry-run

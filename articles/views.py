@@ -117,6 +117,8 @@ def render_article(request: HttpRequest, article: Article, **context) -> HttpRes
 
 @require_safe
 def article_detail(request, year: int, month: int, day: int, slug: str) -> HttpResponse:
+    if not is_slug(slug):  # e.g. a NUL byte, which PostgreSQL refuses
+        raise Http404("No story at this address.")
     try:
         story_day = date(year, month, day)
     except ValueError as exc:

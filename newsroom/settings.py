@@ -36,7 +36,64 @@ def env_int(name: str, default: int) -> int:
 
 
 DEBUG = env_bool("DJANGO_DEBUG")
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "django-insecure-dev-only-change-me")
+
+# The signing key: sessions, CSRF, preview-share links, pending-comment hashes.
+# Keys printed in this repository (the development key, the placeholders in
+# .env.example and docs/production.md) are public: anyone could sign a preview
+# link to any draft with them. With DEBUG off the site refuses to start on one.
+DEVELOPMENT_SECRET_KEY = "django-insecure-dev-only-change-me"
+PUBLIC_SECRET_KEYS = {
+    DEVELOPMENT_SECRET_KEY,
+    "change-me-to-a-long-random-string",
+    "replace-with-the-output-of-the-command-above",
+}
+_MAKE_A_KEY = (
+    "Make one with: python3 -c 'import secrets; print(secrets.token_urlsafe(50))' "
+    "and set DJANGO_SECRET_KEY (or put it in a file readable only by the service "
+    "user and set DJANGO_SECRET_KEY_FILE). See docs/production.md."
+)
+
+
+def read_secret_key_file(path: Path) -> str:
+    """The key in a file that only its owner may read (`make serve` writes var/secret_key)."""
+    try:
+        if path.stat().st_mode & 0o077:
+            raise ImproperlyConfigured(
+                f"DJANGO_SECRET_KEY_FILE {path} is readable by other users: "
+                f"chmod 600 {path}."
+            )
+        return path.read_text().strip()
+    except OSError as exc:
+        raise ImproperlyConfigured(
+            f"DJANGO_SECRET_KEY_FILE {path} cannot be read ({exc.strerror}). "
+            + _MAKE_A_KEY
+        ) from exc
+
+
+def is_public_secret_key(key: str) -> bool:
+    return not key or key in PUBLIC_SECRET_KEYS or key.startswith("django-insecure")
+
+
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "").strip()
+if not SECRET_KEY and os.environ.get("DJANGO_SECRET_KEY_FILE", "").strip():
+    SECRET_KEY = read_secret_key_file(Path(os.environ["DJANGO_SECRET_KEY_FILE"]))
+# Old keys still accepted while signed links and sessions made with them expire
+# (rotation): new signatures always use SECRET_KEY.
+SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS")
+if DEBUG and not SECRET_KEY:
+    SECRET_KEY = DEVELOPMENT_SECRET_KEY  # `make run` (DJANGO_DEBUG=1) only
+elif not DEBUG and is_public_secret_key(SECRET_KEY):
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY is "
+        + ("missing" if not SECRET_KEY else "a public development key")
+        + " and DEBUG is off: anyone could forge signed links and sessions. "
+        + _MAKE_A_KEY
+    )
+elif not DEBUG and any(map(is_public_secret_key, SECRET_KEY_FALLBACKS)):
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY_FALLBACKS holds an empty or public development key: "
+        "signatures made with it would still be accepted. Remove it."
+    )
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
@@ -47,7 +104,7 @@ SITE_LANGUAGE = os.environ.get("SITE_LANGUAGE", "en")
 FEED_FULL_CONTENT = env_bool("FEED_FULL_CONTENT")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "newsroom.adminsite.NewsroomAdminConfig",  # django.contrib.admin, forgery-proof
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

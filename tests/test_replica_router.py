@@ -177,6 +177,7 @@ def test_replica_alias_from_the_environment_is_added_to_databases():
         env={
             "PATH": "/usr/bin:/bin",
             "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+            "DJANGO_SECRET_KEY": "replica-router-test-key-" + "k" * 40,
             "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/news",
             "DATABASE_REPLICA_URLS": "postgres://reader@10.0.0.9:5432/news",
         },
