@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 # A valid value for every converter, so each junk value is tried in one place
 # while the rest of the address names something that exists.
-VALID = {"yyyy": "2026", "mm": "12", "int": "1", "slug": "x", "str": "x"}
+VALID = {"yyyy": "2026", "mm": "12", "int": "1", "slug": "x", "str": "x", "path": "x/y"}
 DAY = "03"
 JUNK = {
     "nul": "%00",
