@@ -7,7 +7,7 @@ import reversion
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -33,6 +33,10 @@ BODY_EDITOR_EXTENSIONS = {
 
 # A paragraph holding only "[quote N]" is where quote N of the story is placed.
 QUOTE_PLACEHOLDER = re.compile(r"<p>\s*\[quote\s+(\d+)\]\s*</p>", re.IGNORECASE)
+
+
+# How often a save looks for the next free address when others keep taking them.
+ADDRESS_ATTEMPTS = 20
 
 
 def unique_slug(text: str, max_length: int = 200) -> str:
@@ -272,6 +276,9 @@ class Article(models.Model):
         blank=True,
         help_text="Shown to readers as “Updated”; set by corrections.",
     )
+    # The day part of the story's address (/YYYY/MM/DD/slug/): the publish time's
+    # date in TIME_ZONE, stored so the database can keep each address unique.
+    published_on = models.DateField(null=True, blank=True, editable=False)
     modified_at = models.DateTimeField(auto_now=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
@@ -353,6 +360,14 @@ class Article(models.Model):
                 condition=models.Q(expires_at__isnull=False),
             ),
         ]
+        constraints = [
+            # One story per address, even when two editors publish at once.
+            models.UniqueConstraint(
+                fields=["published_on", "slug"],
+                condition=models.Q(published_on__isnull=False),
+                name="article_address",
+            ),
+        ]
         # The roles in articles/workflow.py are built from these (see the README).
         permissions = [
             ("change_own_article", "Can write and edit own stories"),
@@ -374,8 +389,11 @@ class Article(models.Model):
             {"slug", "published_at"} & set(kwargs["update_fields"])
         )
         if address_may_change:
+            self.published_on = self._address()[0] if self.published_at else None
             self.slug = self._slug_free_on_publish_day()
             old_address = self._live_address()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "published_on"}
         image_changed = self._featured_image_changed()
         if image_changed:
             # The old image's renditions must not show with the new image; until
@@ -389,7 +407,7 @@ class Article(models.Model):
                 for field in self._meta.concrete_fields
                 if not field.primary_key and field.name != "comment_count"
             ]
-        super().save(*args, **kwargs)
+        self._save_at_a_free_address(*args, **kwargs)
         if old_address and old_address != self._address():
             # Readers and search engines keep the old link: see ArticleRedirect.
             ArticleRedirect.objects.update_or_create(
@@ -470,11 +488,31 @@ class Article(models.Model):
         )
         return (timezone.localdate(row[0]), row[1]) if row else None
 
+    def _save_at_a_free_address(self, *args, **kwargs):
+        """Save; if another story took this address meanwhile (two publishes at once:
+        the check above ran before their commit), take the next free slug."""
+        for attempt in range(ADDRESS_ATTEMPTS):
+            try:
+                with transaction.atomic():
+                    return super().save(*args, **kwargs)
+            except IntegrityError:
+                taken = (
+                    self.published_on is not None
+                    and Article.objects.filter(
+                        published_on=self.published_on, slug=self.slug
+                    )
+                    .exclude(pk=self.pk)
+                    .exists()
+                )
+                if not taken or attempt == ADDRESS_ATTEMPTS - 1:
+                    raise
+                self.slug = self._slug_free_on_publish_day()
+
     def _slug_free_on_publish_day(self) -> str:
         """Slugs are unique within a publication day: add -2, -3… on a clash."""
         if self.published_at is None:
             return self.slug
-        same_day = Article.objects.on_day(timezone.localdate(self.published_at))
+        same_day = Article.objects.filter(published_on=self.published_on)
         if self.pk:
             same_day = same_day.exclude(pk=self.pk)
         taken = set(

@@ -70,6 +70,10 @@ def held_comment(django_user_model):
     )
 
 
+# Settings refuse to load with DEBUG off and no real signing key.
+KEY = {"DJANGO_SECRET_KEY": "tests-only-signing-key-" + "k" * 40}
+
+
 def settings_in_a_fresh_process(**env) -> str:
     code = (
         "import newsroom.settings as s; "
@@ -78,7 +82,7 @@ def settings_in_a_fresh_process(**env) -> str:
     result = subprocess.run(
         [sys.executable, "-c", code],
         cwd=BASE_DIR,
-        env={"PATH": "/usr/bin:/bin", "NEWSROOM_VAR_DIR": "/tmp", **env},
+        env={"PATH": "/usr/bin:/bin", "NEWSROOM_VAR_DIR": "/tmp", **KEY, **env},
         capture_output=True,
         text=True,
         timeout=60,
@@ -108,6 +112,7 @@ def test_redis_is_a_one_word_choice_and_needs_a_redis_url():
             "PATH": "/usr/bin:/bin",
             "TASKS_BACKEND": "rq",
             "NEWSROOM_VAR_DIR": "/tmp",
+            **KEY,
         },
         capture_output=True,
         text=True,

@@ -1,0 +1,96 @@
+"""One story per address (/YYYY/MM/DD/slug/), kept by the database itself."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, connection, transaction
+from django.test import Client
+from django.utils import timezone
+
+from articles.models import Article
+from tests.factories import make_article, make_draft
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_database_refuses_a_second_story_at_the_same_address():
+    story = make_article(headline="Harbour bridge reopens", slug="")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Article.objects.filter(pk=make_draft(headline="Other").pk).update(
+            slug=story.slug,
+            published_on=story.published_on,
+            published_at=story.published_at,
+        )
+
+
+def test_a_publish_that_lost_the_race_takes_the_next_free_address(monkeypatch):
+    """Both publishes checked for a free slug before either wrote (the race)."""
+    first = make_article(headline="Harbour bridge reopens", slug="")
+    second = make_draft(headline="Harbour bridge reopens", slug="")
+    monkeypatch.setattr(
+        Article,
+        "_slug_free_on_publish_day",
+        _checked_too_early(Article._slug_free_on_publish_day),
+    )
+    second.status, second.published_at = Article.Status.PUBLISHED, first.published_at
+    second.save()
+
+    assert second.slug == "harbour-bridge-reopens-2"
+    assert first.get_absolute_url() != second.get_absolute_url()
+
+
+def _checked_too_early(real_check):
+    """The first call answers as the check did before the other story committed."""
+    calls = []
+
+    def check(self):
+        calls.append(self)
+        return self.slug if len(calls) == 1 else real_check(self)
+
+    return check
+
+
+def test_stories_on_different_days_may_share_a_slug():
+    today = make_article(headline="Budget day", slug="")
+    yesterday = make_article(
+        headline="Budget day", slug="", published_at=timezone.now() - timedelta(days=1)
+    )
+    assert today.slug == yesterday.slug == "budget-day"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_eight_editors_publishing_one_headline_at_once_get_eight_addresses():
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        pytest.skip(
+            "threads on the in-memory SQLite test database fail with 'table is "
+            "locked'; SQLite's BEGIN IMMEDIATE already runs the publishes one by one"
+        )
+    editor = get_user_model().objects.create_superuser("chief", "c@example.com", "pw")
+    drafts = [
+        make_draft(headline="Storm closes the harbour", slug="") for _ in range(8)
+    ]
+    barrier = threading.Barrier(8)
+    errors = []
+
+    def publish(story):
+        try:
+            barrier.wait(timeout=20)
+            story.publish(editor)
+        except Exception as exc:  # reported below with the others
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=publish, args=(story,)) for story in drafts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    addresses = {story.get_absolute_url() for story in Article.objects.published()}
+    assert len(addresses) == 8
+    reader = Client()
+    assert {reader.get(address).status_code for address in addresses} == {200}
