@@ -196,3 +196,34 @@ def test_the_database_knows_the_new_rows_when_generation_ends():
             cursor.execute("SELECT tbl FROM sqlite_stat1")
             analysed = {row[0] for row in cursor.fetchall()}
             assert {"articles_article", "comments_comment"} <= analysed
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"until": date(9999, 12, 31)}, "--until 9999-12-31 is too far ahead"),
+        ({"until": date(1970, 1, 2)}, "would start before 1970-01-01"),
+        ({"stories": 10**9}, "--stories is 1,000,000,000; at most 1,000,000"),
+        ({"comments": 10**9}, "--comments is 1,000,000,000; at most 10,000,000"),
+        ({"hot_comments": 10**9}, "--hot-comments is 1,000,000,000; at most"),
+        ({"stories_per_day": 10**9}, "--stories-per-day is 1,000,000,000; at most"),
+    ],
+)
+def test_out_of_range_options_are_refused_with_a_clear_message(options, message):
+    arguments = {"stories": 120, "comments": 0, "until": UNTIL} | options
+    with pytest.raises(CommandError, match=message):
+        call_command("generate_content", seed=3, verbosity=0, **arguments)
+    assert not Article.objects.exists()
+
+
+def test_latest_allowed_until_still_generates():
+    call_command(
+        "generate_content",
+        stories=200,
+        comments=50,
+        seed=3,
+        until=date(2999, 12, 31),
+        verbosity=0,
+    )
+
+    assert Article.objects.count() == 200

@@ -30,6 +30,14 @@ from newsroom.progress import ProgressBar
 
 BATCH = 2000
 HOT_STORY_COMMENTS = 500
+# Bounds: ten times what the benchmarks use (100,000 stories, 1,000,000 comments),
+# and dates every datetime, database and comment timestamp can hold.
+MAX_STORIES = 1_000_000
+MAX_COMMENTS = 10_000_000
+MAX_HOT_COMMENTS = 10_000
+MAX_STORIES_PER_DAY = 10_000
+FIRST_DAY = date(1970, 1, 1)
+LAST_UNTIL = date(2999, 12, 31)
 SECTIONS = [
     ("Politics", "politics"),
     ("World", "world"),
@@ -147,6 +155,27 @@ class Command(BaseCommand):
         self.hot_comments = options.get("hot_comments")
         if self.hot_comments is not None and self.hot_comments < 0:
             raise CommandError("Counts must be positive.")
+        for name, value, limit in [
+            ("--stories", stories, MAX_STORIES),
+            ("--comments", comments, MAX_COMMENTS),
+            ("--hot-comments", self.hot_comments or 0, MAX_HOT_COMMENTS),
+            ("--stories-per-day", stories_per_day, MAX_STORIES_PER_DAY),
+        ]:
+            if value > limit:
+                raise CommandError(f"{name} is {value:,}; at most {limit:,}.")
+        if until is not None and until > LAST_UNTIL:
+            raise CommandError(
+                f"--until {until} is too far ahead: at most {LAST_UNTIL}."
+            )
+        first_day = (until or date.today()) - timedelta(
+            days=stories // stories_per_day + 1
+        )
+        if first_day < FIRST_DAY:
+            raise CommandError(
+                f"{stories:,} stories at {stories_per_day:,} a day before --until "
+                f"would start before {FIRST_DAY}: choose a later --until, fewer "
+                "stories or more per day."
+            )
         self.rng = random.Random(seed)
         self.seed = seed
         self.show = options["verbosity"] > 0
