@@ -1,5 +1,7 @@
 """The one allow-list for story bodies: what editors need, nothing attackers need."""
 
+from urllib.parse import urlsplit
+
 import nh3
 
 BODY_TAGS = {
@@ -112,9 +114,38 @@ TRUSTED_ATTRIBUTES = {
     "details": {"open"},
 }
 
+# Ids an editor writes live in the story's own namespace, so a body can never
+# clobber the page's elements (`id="commentform"`, `id="respond"`) or their DOM
+# globals; in-story links to them follow (href="#notes" → "#user-content-notes").
+USER_ID_PREFIX = "user-content-"
+# Links to the page's own anchors stay as they are.
+PAGE_ANCHORS = {"comments", "respond", "content", "corrections"}
+
+
+def _url_allowed(url: str) -> bool:
+    scheme = urlsplit(url.strip()).scheme.lower()
+    return not scheme or scheme in URL_SCHEMES
+
+
+def _filter_trusted_attribute(tag: str, attribute: str, value: str) -> str | None:
+    if attribute == "id":
+        return value if value.startswith(USER_ID_PREFIX) else USER_ID_PREFIX + value
+    if attribute == "href" and value.startswith("#") and len(value) > 1:
+        target = value[1:]
+        if target in PAGE_ANCHORS or target.startswith(USER_ID_PREFIX):
+            return value
+        return f"#{USER_ID_PREFIX}{target}"
+    if attribute == "srcset":
+        # nh3 checks src and href schemes, not each candidate of a srcset.
+        candidates = [part.split()[0] for part in value.split(",") if part.strip()]
+        return value if all(map(_url_allowed, candidates)) else None
+    return value
+
+
 _trusted_cleaner = nh3.Cleaner(
     tags=TRUSTED_TAGS,
     attributes={"*": TRUSTED_GENERIC_ATTRIBUTES, **TRUSTED_ATTRIBUTES},
+    attribute_filter=_filter_trusted_attribute,
     generic_attribute_prefixes={"data-", "aria-"},
     url_schemes=URL_SCHEMES,
     link_rel="noopener noreferrer",
