@@ -312,6 +312,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # The project's one client-IP rule (honours TRUSTED_PROXIES behind nginx).
 AXES_CLIENT_IP_CALLABLE = "newsroom.ratelimit.client_ip"
 AXES_RESET_ON_SUCCESS = True
+# A lockout ends AXES_COOLOFF_MINUTES after it began: more attempts while locked do
+# not extend it (they are refused unchecked), so a person who keeps retrying is not
+# locked out for ever; guessing stays bounded at AXES_FAILURE_LIMIT per cool-off.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "en-gb")
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/London")
