@@ -47,8 +47,13 @@ uv:
 install: uv
 	$(UV) sync --frozen --python $(PYTHON)
 
-install-dev: uv
+install-dev: uv node_modules/.package-lock.json
 	$(UV) sync --frozen --extra dev --python $(PYTHON)
+
+# Test-only tools from npm (the W3C HTML checker, axe-core), as package-lock.json pins them.
+node_modules/.package-lock.json: package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --silent; \
+	else echo "npm not found: the HTML and accessibility checks will be skipped"; fi
 
 setup: install
 	@echo "Setting up the site (database in $${NEWSROOM_VAR_DIR-var}/)"

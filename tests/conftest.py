@@ -4,6 +4,9 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import caches
 
+# The `chromium` fixture (Debian's Chromium through Playwright).
+pytest_plugins = ["tests.browser"]
+
 
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):

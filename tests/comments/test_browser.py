@@ -1,42 +1,11 @@
 """A real browser (Debian's Chromium through Playwright) posts, moderates, reads."""
 
 import os
-import shutil
 
 import pytest
 
 from comments.models import Comment
 from tests.factories import make_article
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture
-def chromium(monkeypatch):
-    executable = shutil.which("chromium")
-    if executable is None:
-        message = "Debian's chromium is not installed (apt-get install chromium)"
-        if os.environ.get("CI"):
-            pytest.fail(f"{message}; CI must run the browser tests.")
-        pytest.skip(f"{message}; skipping the real-browser test.")
-    # Playwright's sync API runs an event loop in this thread; the ORM calls the
-    # test makes around it are still plain synchronous calls.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.mark.browser
