@@ -41,6 +41,9 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from benchmarks.environment import production_env  # noqa: E402
+
 PYTHON = sys.executable
 POST_PATH = "/comments/post/"
 # Every POST comes from its own address: the flood rule (one comment per address per
@@ -144,16 +147,9 @@ class Site:
 
 
 def setup(work: Path) -> dict:
-    env = {
-        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="newsroom.settings",
-        DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(40),
+    env = production_env(
+        work,
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        NEWSROOM_VAR_DIR=str(work),
-        LOG_LEVEL="WARNING",
         TRUSTED_PROXIES="127.0.0.1",
         PAGE_CACHE_SECONDS="0",  # every read reaches the database
         COMMENTS_RATE_LIMIT="100000",

@@ -22,7 +22,6 @@ import itertools
 import os
 import platform
 import re
-import secrets
 import shutil
 import signal
 import socket
@@ -37,6 +36,9 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from benchmarks.environment import production_env  # noqa: E402
+
 BIN = Path(sys.executable).parent
 RESULTS = ROOT / "benchmarks" / "results" / "latest.md"
 WORKERS = 2
@@ -532,18 +534,9 @@ def main() -> int:
     if not Path(args.wrk).exists():
         sys.exit("wrk is missing: apt-get install wrk")
     work = Path(tempfile.mkdtemp(prefix="newsroom-bench-"))
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="newsroom.settings",
-        DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(40),
+    env = production_env(
+        work,
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        NEWSROOM_VAR_DIR=str(work),
-        LOG_LEVEL="WARNING",
         TRUSTED_PROXIES="127.0.0.1",
         PYTHONPATH=str(ROOT),
     )

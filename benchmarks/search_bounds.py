@@ -18,7 +18,6 @@ worst case inside the snippet bound: a page of stories whose every word matches.
 
 import argparse
 import os
-import secrets
 import shutil
 import statistics
 import subprocess
@@ -28,6 +27,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from benchmarks.environment import production_env  # noqa: E402
+
 QUERIES = [
     "lorem",
     "officials",
@@ -131,20 +133,11 @@ def time_queries(repeat: int) -> list[tuple[str, int, float, float, int]]:
 def main() -> int:
     args = parse_args()
     work = Path(tempfile.mkdtemp(prefix="newsroom-search-bench-"))
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="newsroom.settings",
-        DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(40),
+    env = production_env(
+        work,
         DJANGO_ALLOWED_HOSTS="testserver",
-        NEWSROOM_VAR_DIR=str(work),
         PAGE_CACHE_SECONDS="0",
         SEARCH_RATE_LIMIT="0",
-        LOG_LEVEL="WARNING",
     )
     if args.database_url:
         env["DATABASE_URL"] = args.database_url

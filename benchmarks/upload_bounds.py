@@ -20,7 +20,6 @@ how long the upload held the lock.
 import json
 import os
 import resource
-import secrets
 import shutil
 import sqlite3
 import subprocess
@@ -31,6 +30,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from benchmarks.environment import production_env  # noqa: E402
+
 SIDE = 7000  # 49 megapixels: just under IMAGE_MAX_PIXELS
 
 
@@ -202,20 +204,11 @@ def main() -> int:
         print(json.dumps({label: str(path) for label, path in files.items()}))
         return 0
     work = Path(tempfile.mkdtemp(prefix="newsroom-upload-bench-"))
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="newsroom.settings",
-        DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(40),
+    env = production_env(
+        work,
         DJANGO_ALLOWED_HOSTS="testserver",
-        NEWSROOM_VAR_DIR=str(work),
         MEDIA_ROOT=str(work / "media"),
         TASKS_BACKEND="django_tasks.backends.immediate.ImmediateBackend",
-        LOG_LEVEL="WARNING",
         PYTHONPATH=str(ROOT),
     )
     try:
