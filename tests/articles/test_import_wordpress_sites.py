@@ -2,14 +2,13 @@
 site-b.xml, both with a post 4, comments 2–6 and an attachment 9) never update each
 other's stories, and a re-import reflects what was deleted on that site only."""
 
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from articles.models import Article, Author, WordPressImport
 from comments.models import Comment
+from tests.articles.wordpress import row, run_import
 from tests.factories import image_file
 
 pytestmark = pytest.mark.django_db
@@ -18,18 +17,6 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "wxr"
 SITE_A = FIXTURES / "site-a.xml"
 SITE_B = FIXTURES / "site-b.xml"
 A, B = "a.example.org", "b.example.net"
-
-
-def run_import(path, *args) -> str:
-    out = StringIO()
-    call_command("import_wordpress", str(path), *args, stdout=out, stderr=StringIO())
-    return out.getvalue()
-
-
-def row(report: str, name: str) -> list[int]:
-    """created, updated, unchanged, skipped, removed for one row of the report."""
-    line = next(line for line in report.splitlines() if line.startswith(f"{name} "))
-    return [int(n) for n in line.split()[1:]]
 
 
 def story(site: str, wp_id: int) -> Article:

@@ -4,31 +4,19 @@ images that are decompression bombs, and bodies too long to keep."""
 
 import struct
 import zlib
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from taggit.models import Tag
 
 from articles.models import Article, Section, WordPressImport
+from tests.articles.wordpress import row, run_import
 
 pytestmark = pytest.mark.django_db
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "wxr"
 SITE_A = FIXTURES / "site-a.xml"
 EXPORT = FIXTURES / "newsroom.xml"
-
-
-def run_import(path, *args) -> str:
-    out = StringIO()
-    call_command("import_wordpress", str(path), *args, stdout=out, stderr=StringIO())
-    return out.getvalue()
-
-
-def row(report: str, name: str) -> list[int]:
-    line = next(line for line in report.splitlines() if line.startswith(f"{name} "))
-    return [int(n) for n in line.split()[1:]]
 
 
 def story(wp_id: int) -> Article:
