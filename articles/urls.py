@@ -53,7 +53,6 @@ urlpatterns = [
     path("author/<str:slug>/feed/atom/", feeds.author_atom, name="author_feed_atom"),
     path("section/<slug:slug>/", views.section_detail, name="section"),
     # WordPress's category addresses, kept working for imported sites.
-    path("category/<path:path>/", views.wordpress_category, name="category"),
     path("tag/<str:slug>/", views.tag_detail, name="tag"),
     path("author/<str:slug>/", views.author_detail, name="author"),
     path("preview/<int:pk>/", views.article_preview, name="preview"),

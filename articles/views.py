@@ -18,7 +18,6 @@ from articles.models import (
     Author,
     Byline,
     Section,
-    WordPressImport,
 )
 from articles.navigation import is_slug, story_navigation
 from articles.previews import mark_preview
@@ -80,11 +79,6 @@ def story_list(
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    if "p" in request.GET:  # an old WordPress link, /?p=123
-        article = WordPressImport.published_story(request.GET["p"])
-        if article is None:
-            raise Http404("No story at this address.")
-        return redirect(article, permanent=True)
     return story_list(request, "articles/home.html", Article.objects.published())
 
 
@@ -227,12 +221,3 @@ def archive_day(request: HttpRequest, year: int, month: int, day: int) -> HttpRe
 def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
     latest = Article.objects.published().select_related("section")[:5]
     return render(request, "404.html", {"latest": latest}, status=404)
-
-
-@require_safe
-def wordpress_category(request: HttpRequest, path: str) -> HttpResponse:
-    """An imported site's /category/parent/child/ link: the section of the last slug."""
-    slug = path.rstrip("/").rsplit("/", 1)[-1]
-    if not is_slug(slug):
-        raise Http404("No such section.")
-    return redirect(get_object_or_404(Section, slug=slug), permanent=True)

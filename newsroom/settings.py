@@ -122,6 +122,8 @@ INSTALLED_APPS = [
     "newsroom",  # one table: page-cache invalidations that missed Redis
     "articles",
     "comments",
+    "wordpress",  # the WordPress importer and old-link redirects
+    "demo",  # the demo site: seed story, fictional stories, desk accounts
 ]
 
 MIDDLEWARE = [
@@ -134,6 +136,8 @@ MIDDLEWARE = [
     "newsroom.pagecache.PageCacheMiddleware",
     # A request that writes is one transaction; a 5xx rolls it back (newsroom/faults.py).
     "newsroom.faults.AtomicWritesMiddleware",
+    # An imported site's /?p=123 links (wordpress/middleware.py).
+    "wordpress.middleware.old_post_links",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -269,7 +273,7 @@ PAGE_CACHE_MAX_AGE = env_int("PAGE_CACHE_MAX_AGE", 10)
 _LIST = ["page"]
 _STORY = ["cpage", "replytocom", "unapproved", "moderation-hash"]  # comments
 PAGE_CACHE_QUERY_PARAMETERS = {
-    "articles:home": ["page", "p"],  # p: an imported WordPress link, /?p=123
+    "articles:home": ["page", "p"],  # p: wordpress.middleware.old_post_links
     "articles:search": ["q", "page"],
     "articles:detail": _STORY,
     "articles:shared_preview": _STORY,

@@ -14,6 +14,7 @@ urlpatterns = [
     path("sitemap-news.xml", sitemaps.news, name="sitemap_news"),
     path("sitemap-<slug:section>.xml", sitemaps.section, name="sitemap_section"),
     path("comments/", include("comments.urls")),
+    path("", include("wordpress.urls")),
     path("", include("articles.urls")),
 ]
 

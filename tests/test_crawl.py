@@ -17,8 +17,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from articles.models import Article, ArticleRedirect, WordPressImport
+from articles.models import Article, ArticleRedirect
 from tests.factories import make_article
+from wordpress.models import WordPressImport
 
 pytestmark = pytest.mark.django_db
 

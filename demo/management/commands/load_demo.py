@@ -2,8 +2,9 @@ from django.core.files import File
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from articles.demo.content import SECTIONS, DemoStory, fictional_stories, seed_story
 from articles.models import Article, Author, Byline, Quote, Section, unique_slug
+from demo.comments import load_demo_comments
+from demo.content import SECTIONS, DemoStory, fictional_stories, seed_story
 
 
 class Command(BaseCommand):
@@ -30,9 +31,7 @@ class Command(BaseCommand):
                     continue
                 self.create_story(story, sections[story.section])
                 created += 1
-            # Comments under the seed story (comments/demo.py; idempotent too).
-            from comments.demo import load_demo_comments
-
+            # Comments under the seed story (demo/comments.py; idempotent too).
             seed = Article.objects.filter(slug=seed_story().slug).first()
             comments_created = load_demo_comments(seed) if seed else 0
         if options["verbosity"]:

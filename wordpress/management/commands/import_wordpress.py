@@ -5,9 +5,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 
-from articles.wordpress.importer import WordPressImporter, site_key
-from articles.wordpress.wxr import WXRError
 from newsroom.progress import ProgressBar
+from wordpress.importer import WordPressImporter, site_key
+from wordpress.wxr import WXRError
 
 
 class Command(BaseCommand):

@@ -20,9 +20,10 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
-from articles.models import Article, Author, Quote, Section, WordPressImport
+from articles.models import Article, Author, Quote, Section
 from comments.models import Comment
 from tests.factories import image_file, make_author
+from wordpress.models import WordPressImport
 
 pytestmark = pytest.mark.django_db
 
@@ -547,7 +548,7 @@ def test_password_protected_post_is_imported_as_a_draft(tmp_path, client):
 def test_comments_that_cannot_be_saved_are_reported_and_the_story_stays(monkeypatch):
     from django.db import IntegrityError
 
-    from articles.wordpress import importer
+    from wordpress import importer
 
     def refuse(self):
         raise IntegrityError("UNIQUE constraint failed: comments_comment.fingerprint")

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from articles.wordpress.body import autop, convert_body
+from wordpress.body import autop, convert_body
 
 
 def test_classic_paragraphs_are_wrapped_and_single_breaks_kept():

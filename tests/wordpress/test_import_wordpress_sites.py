@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from articles.models import Article, Author, WordPressImport
+from articles.models import Article, Author
 from comments.models import Comment
-from tests.articles.wordpress import row, run_import
 from tests.factories import image_file
+from tests.wordpress.helpers import row, run_import
+from wordpress.models import WordPressImport
 
 pytestmark = pytest.mark.django_db
 

@@ -51,18 +51,20 @@ from articles.models import (
     Byline,
     Quote,
     Section,
-    WordPressImport,
     unique_slug,
 )
-from articles.wordpress.body import convert_body, rewrite_urls
-from articles.wordpress.wxr import (
+from comments.content import render_comment_html
+from comments.models import CONTENT_MAX, EMAIL_MAX, NAME_MAX, URL_MAX, Comment
+from newsroom.pagecache import content_changed
+from wordpress.body import convert_body, rewrite_urls
+from wordpress.models import WordPressImport
+from wordpress.wxr import (
     Channel,
     Item,
     WXRError,
     parse_wp_date,
     read_export,
 )
-from newsroom.pagecache import content_changed
 
 # Bump when the mapping changes, so unchanged posts are re-applied once.
 MAPPING_VERSION = "1"
@@ -1139,8 +1141,6 @@ class WordPressImporter:
                     item, article, log, site=self.site, keep_deleted=self.keep_deleted
                 ).run()
                 if changed:
-                    from comments.models import Comment
-
                     Comment.objects.recount([article.pk])
         except Exception as exc:  # the story stays; its comments are reported
             del log.events[mark:]
@@ -1175,9 +1175,6 @@ class CommentImport:
         site: str,
         keep_deleted: bool = False,
     ):
-        from comments.content import render_comment_html
-        from comments.models import Comment
-
         self.Comment = Comment
         self.render = render_comment_html
         self.item = item
@@ -1301,8 +1298,6 @@ class CommentImport:
         return changed
 
     def _fields(self, wp, status, created_at, parent) -> dict:
-        from comments.models import CONTENT_MAX, EMAIL_MAX, NAME_MAX, URL_MAX
-
         url = wp.author_url.strip()[:URL_MAX]
         if not url.lower().startswith(("http://", "https://")):
             url = ""

@@ -3,8 +3,8 @@ import html as html_lib
 import pytest
 from django.core.management import call_command
 
-from articles.demo.content import SEED_TEXT
 from articles.models import Article, Author, Quote, Section
+from demo.content import SEED_TEXT
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from taggit.models import Tag
 
-from articles.models import Article, Section, WordPressImport
-from tests.articles.wordpress import row, run_import
+from articles.models import Article, Section
+from tests.wordpress.helpers import row, run_import
+from wordpress.models import WordPressImport
 
 pytestmark = pytest.mark.django_db
 
@@ -168,7 +169,7 @@ def test_body_grown_over_the_limit_leaves_the_story_as_it_was(settings, tmp_path
 
 
 def test_huge_raw_body_is_refused_before_it_is_converted(settings, monkeypatch):
-    from articles.wordpress import importer
+    from wordpress import importer
 
     settings.ARTICLE_BODY_MAX_CHARS = 10
 

@@ -10,7 +10,8 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from articles.models import Article, Author, Section, WordPressImport
+from articles.models import Article, Author, Section
+from wordpress.models import WordPressImport
 
 pytestmark = pytest.mark.django_db
 

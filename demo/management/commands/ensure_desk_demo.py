@@ -11,8 +11,8 @@ from django.utils import timezone
 from reversion.models import Version
 
 from articles import workflow
-from articles.demo.content import fictional_stories, seed_story
 from articles.models import Article, Author, Byline, Section
+from demo.content import fictional_stories, seed_story
 
 ACCOUNTS = [
     ("contributor", workflow.CONTRIBUTOR, "Carla Contributor"),
