@@ -88,6 +88,7 @@ serve-command:
 lint: install-dev
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/lint-imports --no-cache
 
 format: install-dev
 	.venv/bin/ruff format .

@@ -6,18 +6,24 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Stories"
 
     def ready(self):
-        # Cached pages go stale on any write to public content, wherever it comes
-        # from (admin, reversion, taggit, importers): see newsroom/pagecache.py.
+        # Models can be imported only once the app registry is ready.
+        from taggit.models import Tag, TaggedItem
+
+        from articles import revisions, signals
+        from articles.models import Article, Author, Byline, Correction, Quote, Section
         from newsroom import pagecache
 
-        pagecache.connect_invalidation()
+        # Cached pages go stale on any write to what they show, wherever it comes
+        # from (admin, reversion, taggit, importers): see newsroom/pagecache.py.
+        pagecache.watch(Article, hidden_when_new=["draft", "review"])
+        for model in (Byline, Quote, Correction, Section, Author, Tag, TaggedItem):
+            pagecache.watch(model)
+        pagecache.watch_relation(Article.tags)
+        pagecache.watch_relation(Article.authors)
+        pagecache.watch_schedule(Article.objects.next_visibility_change)
 
         # Search entries include tag names; taggit changes tags without our save().
-        from articles.signals import connect_search_signals
-
-        connect_search_signals()
+        signals.connect_search_signals()
 
         # One revision holds a story with its bylines, quotes, corrections and tags.
-        from articles import revisions
-
         revisions.register()

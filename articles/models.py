@@ -7,16 +7,18 @@ import reversion
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
+from taggit.models import TaggedItem
 
-from articles import images, search, workflow
+from articles import images, workflow
 from articles.sanitize import sanitize_body, sanitize_trusted_body
+from articles.searchtext import INDEXED_FIELDS, bounded_entry, document, weighted_vector
 
 BODY_EDITOR_EXTENSIONS = {
     "Bold": True,
@@ -134,6 +136,11 @@ class ArticleQuerySet(models.QuerySet):
         return self.prefetch_related(
             models.Prefetch("quotes", queryset=Quote.objects.order_by("number"))
         )
+
+    def for_detail(self):
+        """Everything a story's own page shows (section, bylines, tags, quotes,
+        corrections), in a fixed number of queries."""
+        return self.for_listing().with_quotes().prefetch_related("tags", "corrections")
 
     def on_day(self, day):
         """Stories whose publish time falls on this calendar day in the site time zone."""
@@ -421,8 +428,8 @@ class Article(models.Model):
                 lambda: images.render_featured_image.enqueue(article_id, name)
             )
         update_fields = kwargs.get("update_fields")
-        if update_fields is None or search.INDEXED_FIELDS & set(update_fields):
-            search.index_article(self)
+        if update_fields is None or INDEXED_FIELDS & set(update_fields):
+            SearchEntry.objects.rebuild([self.pk])
 
     def get_absolute_url(self):
         if self.published_at is None:
@@ -736,14 +743,14 @@ class Quote(models.Model):
     def save(self, *args, **kwargs):
         self.speaker_slug = unique_slug(self.speaker, 150)
         super().save(*args, **kwargs)
-        search.index_articles([self.article_id])
+        SearchEntry.objects.rebuild([self.article_id])
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#quote-{self.number}"
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
-        search.index_articles([self.article_id])
+        SearchEntry.objects.rebuild([self.article_id])
         return result
 
     def get_speaker_url(self):
@@ -790,8 +797,56 @@ class Correction(models.Model):
         ).update(updated_at=self.noted_at)
 
 
+class SearchEntryQuerySet(models.QuerySet):
+    def rebuild(self, article_ids) -> int:
+        """Rebuild the search entries of these stories (whatever their status:
+        search filters later) in five queries.
+
+        Code that creates stories, tags or quotes with bulk_create() or update()
+        (importers, generators) must call this afterwards: those skip save().
+        """
+        ids = [pk for pk in article_ids if pk is not None]
+        if not ids:
+            return 0
+        # Query tags and quotes directly: a prefetch cache on an article may be stale.
+        tags: dict[int, list[str]] = {pk: [] for pk in ids}
+        for object_id, name in TaggedItem.objects.filter(
+            content_type__app_label="articles",
+            content_type__model="article",
+            object_id__in=ids,
+        ).values_list("object_id", "tag__name"):
+            tags[object_id].append(name)
+        quotes: dict[int, list[tuple]] = {pk: [] for pk in ids}
+        for article_id, *quote in (
+            Quote.objects.filter(article__in=ids)
+            .order_by("article", "number")
+            .values_list("article", "speaker", "speaker_role", "text")
+        ):
+            quotes[article_id].append(quote)
+        entries = [
+            SearchEntry(
+                article_id=pk,
+                **bounded_entry(
+                    document(headline, standfirst, body, tags[pk], quotes[pk])
+                ),
+            )
+            for pk, headline, standfirst, body in Article.objects.filter(
+                pk__in=ids
+            ).values_list("pk", "headline", "standfirst", "body")
+        ]
+        self.bulk_create(
+            entries,
+            update_conflicts=True,
+            unique_fields=["article"],
+            update_fields=["headline", "standfirst", "body", "tags", "quotes", "rest"],
+        )
+        if connection.vendor == "postgresql":
+            self.filter(pk__in=ids).update(vector=weighted_vector())
+        return len(entries)
+
+
 class SearchEntry(models.Model):
-    """A story's searchable text, rebuilt by articles.search.index_article().
+    """A story's searchable text, rebuilt by SearchEntry.objects.rebuild().
 
     SQLite: an FTS5 table reads its text from here (triggers keep it in sync).
     PostgreSQL: `vector` holds the weighted tsvector, GIN-indexed.
@@ -805,10 +860,12 @@ class SearchEntry(models.Model):
     body = models.TextField(blank=True)
     tags = models.TextField(blank=True)
     quotes = models.TextField(blank=True)
-    # Text beyond the shown columns' bound (search.SNIPPET_SOURCE_CHARS): found and
+    # Text beyond the shown columns' bound (searchtext.SNIPPET_SOURCE_CHARS): found and
     # ranked, never cut into snippets.
     rest = models.TextField(blank=True)
     vector = SearchVectorField(null=True, editable=False)
+
+    objects = SearchEntryQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "search entries"

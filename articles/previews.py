@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_safe
 
-from articles.models import PreviewLink
+from articles.models import Article, PreviewLink
+from articles.pages import render_article
 
 SALT = "articles.preview-link"
 DEFAULT_HOURS = 48
@@ -60,8 +61,6 @@ def mark_preview(response: HttpResponse) -> HttpResponse:
 
 @require_safe
 def shared_preview(request: HttpRequest, token: str) -> HttpResponse:
-    from articles.views import _detail_queryset, render_article
-
     try:
         link_id = signing.loads(token, salt=SALT)
     except signing.BadSignature as exc:
@@ -69,7 +68,7 @@ def shared_preview(request: HttpRequest, token: str) -> HttpResponse:
     link = PreviewLink.objects.active().filter(pk=link_id).first()
     if link is None:
         raise Http404("No such preview.")
-    article = _detail_queryset().get(pk=link.article_id)
+    article = Article.objects.for_detail().get(pk=link.article_id)
     response = render_article(
         request, article, preview=True, shared_preview_until=link.expires_at
     )

@@ -4,8 +4,9 @@
 sliceable `SearchResults` (what `Paginator` needs) of `SearchHit`s, best first.
 
 Each story's searchable text (headline, standfirst, body, tags, quotes and their
-speakers) is copied as plain text into `SearchEntry` by `index_article()`, which
-`Article.save()`, `Quote.save()/delete()` and the tag signal call explicitly.
+speakers) is copied as plain text into `SearchEntry` by `SearchEntry.objects.rebuild()`,
+which `Article.save()`, `Quote.save()/delete()` and the tag signal call explicitly
+(the text itself: articles/searchtext.py).
 
 - PostgreSQL: `SearchEntry.vector` is a weighted tsvector (headline A, standfirst
   and tags B, quotes C, body D) with a GIN index; ranking by `ts_rank`, snippets by
@@ -30,62 +31,31 @@ are matched as plain terms (all must match). `"`, `*`, `NEAR`, `OR`, `-` and
 friends are just text.
 """
 
-import html
 import logging
 import re
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import connection
-from django.utils.html import escape, strip_tags
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+from articles.models import Article
+from articles.searchtext import (
+    FTS_TABLE,
+    MARK_START,
+    MARK_STOP,
+    MARKERS,
+    SNIPPET_SOURCE_CHARS,
+    SNIPPET_TABLE,
+    pg_config,
+    plain_text,
+)
 
 logger = logging.getLogger(__name__)
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
-# The most text a snippet or highlighted headline is cut from (see above); about
-# 1,600 words, so for nearly every story the snippet still comes from all of it.
-SNIPPET_SOURCE_CHARS = 10_000
-SHOWN_FIELDS = ("headline", "standfirst", "body", "quotes")
-FTS_TABLE = "articles_search_fts"
-# SQLite: a second FTS5 index over the shown (bounded) columns only, for snippets.
-SNIPPET_TABLE = "articles_search_snippets"
-# Article fields whose change must rebuild the story's search entry.
-INDEXED_FIELDS = {"headline", "standfirst", "body"}
-
-# Highlight markers: private-use characters stripped from all indexed text, so a
-# story can never contain them; replaced by <mark> only after escaping.
-MARK_START = "\ue000"
-MARK_STOP = "\ue001"
-_MARKERS = re.compile(f"[{MARK_START}{MARK_STOP}]")
 _WORD = re.compile(r"\w+")
-_PLACEHOLDER = re.compile(r"\[quote\s+\d+\]", re.IGNORECASE)
-_SPACE = re.compile(r"\s+")
-_BLOCK_END = re.compile(
-    r"</(?:p|h[1-6]|li|blockquote|ul|ol)>|<br\s*/?>|<hr\s*/?>", re.I
-)
-
-# SITE_LANGUAGE -> PostgreSQL text search configuration (stemming and stop words).
-PG_CONFIGS = {
-    "da": "danish",
-    "de": "german",
-    "en": "english",
-    "es": "spanish",
-    "fi": "finnish",
-    "fr": "french",
-    "it": "italian",
-    "nl": "dutch",
-    "no": "norwegian",
-    "pt": "portuguese",
-    "ru": "russian",
-    "sv": "swedish",
-}
-
-
-def pg_config() -> str:
-    language = settings.SITE_LANGUAGE.split("-")[0].lower()
-    return PG_CONFIGS.get(language, "simple")
 
 
 def clean_query(raw) -> str:
@@ -109,129 +79,12 @@ def query_terms(raw) -> list[str]:
     return terms[:MAX_TERMS]
 
 
-def plain_text(value: str) -> str:
-    """Text as typed (headline, tags, quotes) without highlight markers."""
-    return _SPACE.sub(" ", _MARKERS.sub("", value or "")).strip()
-
-
-def html_text(value: str) -> str:
-    """A story body's text: no tags, entities or quote placeholders; paragraphs
-    and other blocks stay separate words."""
-    text = _BLOCK_END.sub(" ", _PLACEHOLDER.sub(" ", value or ""))
-    return plain_text(html.unescape(strip_tags(text)))
-
-
 def highlighted(text: str) -> SafeString:
     """Escape a backend's marked-up text, then turn the markers into <mark>."""
     safe = escape(text or "")
     if safe.count(MARK_START) != safe.count(MARK_STOP):
-        return mark_safe(_MARKERS.sub("", safe))
+        return mark_safe(MARKERS.sub("", safe))
     return mark_safe(safe.replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>"))
-
-
-def document(headline, standfirst, body, tag_names, quotes) -> dict[str, str]:
-    """The plain-text fields of a story's search entry.
-
-    `quotes` is an iterable of (speaker, role, text) tuples.
-    """
-    return {
-        "headline": plain_text(headline),
-        "standfirst": plain_text(standfirst),
-        "body": html_text(body),
-        "tags": plain_text(" · ".join(sorted(tag_names))),
-        "quotes": "\n".join(
-            plain_text(f"{speaker}, {role}: {text}" if role else f"{speaker}: {text}")
-            for speaker, role, text in quotes
-        ),
-    }
-
-
-def bounded(text: str, limit: int = SNIPPET_SOURCE_CHARS) -> tuple[str, str]:
-    """`text` cut to at most `limit` characters at a space, and what was cut off."""
-    if len(text) <= limit:
-        return text, ""
-    cut = text.rfind(" ", 0, limit + 1)
-    if cut <= 0:
-        cut = limit
-    return text[:cut], text[cut:].strip()
-
-
-def bounded_entry(fields: dict[str, str]) -> dict[str, str]:
-    """A search entry's fields with the shown ones bounded; the overflow in `rest`."""
-    entry, rest = dict(fields), []
-    for name in SHOWN_FIELDS:
-        entry[name], overflow = bounded(entry[name])
-        if overflow:
-            rest.append(overflow)
-    entry["rest"] = "\n".join(rest)
-    return entry
-
-
-def weighted_vector():
-    """The PostgreSQL tsvector expression over a SearchEntry row's columns."""
-    from django.contrib.postgres.search import SearchVector
-
-    config = pg_config()
-    return (
-        SearchVector("headline", weight="A", config=config)
-        + SearchVector("standfirst", "tags", weight="B", config=config)
-        + SearchVector("quotes", weight="C", config=config)
-        + SearchVector("body", "rest", weight="D", config=config)
-    )
-
-
-def index_article(article) -> None:
-    """Rebuild one story's search entry (whatever its status: search filters later)."""
-    if article.pk is not None:
-        index_articles([article.pk])
-
-
-def index_articles(article_ids) -> int:
-    """Rebuild the search entries of these stories in five queries.
-
-    Code that creates stories, tags or quotes with bulk_create() or update()
-    (importers, generators) must call this afterwards: those skip save().
-    """
-    from taggit.models import TaggedItem
-
-    from articles.models import Article, Quote, SearchEntry
-
-    ids = list(article_ids)
-    if not ids:
-        return 0
-    # Query tags and quotes directly: a prefetch cache on an article may be stale.
-    tags: dict[int, list[str]] = {pk: [] for pk in ids}
-    for object_id, name in TaggedItem.objects.filter(
-        content_type__app_label="articles",
-        content_type__model="article",
-        object_id__in=ids,
-    ).values_list("object_id", "tag__name"):
-        tags[object_id].append(name)
-    quotes: dict[int, list[tuple]] = {pk: [] for pk in ids}
-    for article_id, *quote in (
-        Quote.objects.filter(article__in=ids)
-        .order_by("article", "number")
-        .values_list("article", "speaker", "speaker_role", "text")
-    ):
-        quotes[article_id].append(quote)
-    entries = [
-        SearchEntry(
-            article_id=pk,
-            **bounded_entry(document(headline, standfirst, body, tags[pk], quotes[pk])),
-        )
-        for pk, headline, standfirst, body in Article.objects.filter(
-            pk__in=ids
-        ).values_list("pk", "headline", "standfirst", "body")
-    ]
-    SearchEntry.objects.bulk_create(
-        entries,
-        update_conflicts=True,
-        unique_fields=["article"],
-        update_fields=["headline", "standfirst", "body", "tags", "quotes", "rest"],
-    )
-    if connection.vendor == "postgresql":
-        SearchEntry.objects.filter(pk__in=ids).update(vector=weighted_vector())
-    return len(entries)
 
 
 @dataclass
@@ -283,8 +136,6 @@ class PostgresResults(SearchResults):
 
     def _queryset(self):
         from django.contrib.postgres.search import SearchQuery
-
-        from articles.models import Article
 
         query = SearchQuery(
             " ".join(self.terms), search_type="plain", config=pg_config()
@@ -357,8 +208,6 @@ class SQLiteResults(SearchResults):
         from handing the list to FTS5 as rowid lookups, one MATCH per published
         story (24 ms at 2,000 stories, linear in the archive), instead of
         filtering the matches."""
-        from articles.models import Article
-
         return Article.objects.published().values("pk").query.sql_with_params()
 
     def _count_matches(self) -> int:
@@ -372,8 +221,6 @@ class SQLiteResults(SearchResults):
             return cursor.fetchone()[0]
 
     def _fetch(self, offset, limit):
-        from articles.models import Article
-
         published_sql, params = self._published_ids()
         t = FTS_TABLE
         sql = (

@@ -2,20 +2,17 @@
 
 from django.db.models.signals import m2m_changed
 
+from articles.models import Article, SearchEntry
+
 
 def reindex_on_tag_change(sender, instance, action, reverse, **kwargs):
     """A story's tags are part of its search entry: rebuild it when they change."""
-    from articles.models import Article
-    from articles.search import index_article
-
     if action in {"post_add", "post_remove", "post_clear"} and not reverse:
         if isinstance(instance, Article):
-            index_article(instance)
+            SearchEntry.objects.rebuild([instance.pk])
 
 
 def connect_search_signals():
-    from articles.models import Article
-
     m2m_changed.connect(
         reindex_on_tag_change,
         sender=Article.tags.through,

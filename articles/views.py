@@ -4,7 +4,6 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import cached_property
@@ -16,10 +15,10 @@ from articles.models import (
     Article,
     ArticleRedirect,
     Author,
-    Byline,
     Section,
 )
-from articles.navigation import is_slug, story_navigation
+from articles.navigation import is_slug
+from articles.pages import render_article
 from articles.previews import mark_preview
 from newsroom.pagecache import remember
 
@@ -82,33 +81,6 @@ def home(request: HttpRequest) -> HttpResponse:
     return story_list(request, "articles/home.html", Article.objects.published())
 
 
-def _detail_queryset():
-    return (
-        Article.objects.select_related("section")
-        .with_quotes()
-        .prefetch_related(
-            "tags",
-            "corrections",
-            Prefetch("bylines", queryset=Byline.objects.select_related("author")),
-        )
-    )
-
-
-def render_article(request: HttpRequest, article: Article, **context) -> HttpResponse:
-    # Related stories, previous/next and "more in this section": one query.
-    navigation = story_navigation(article)
-    return render(
-        request,
-        "articles/article_detail.html",
-        {
-            "article": article,
-            "related": navigation.related,
-            "navigation": navigation,
-            **context,
-        },
-    )
-
-
 @require_safe
 def article_detail(request, year: int, month: int, day: int, slug: str) -> HttpResponse:
     if not is_slug(slug):  # e.g. a NUL byte, which PostgreSQL refuses
@@ -117,7 +89,13 @@ def article_detail(request, year: int, month: int, day: int, slug: str) -> HttpR
         story_day = date(year, month, day)
     except ValueError as exc:
         raise Http404("No such date.") from exc
-    article = _detail_queryset().published().on_day(story_day).filter(slug=slug).first()
+    article = (
+        Article.objects.for_detail()
+        .published()
+        .on_day(story_day)
+        .filter(slug=slug)
+        .first()
+    )
     if article is None:
         # A live story whose slug or date changed keeps its old address working.
         moved = (
@@ -138,7 +116,9 @@ def article_preview(request: HttpRequest, pk: int) -> HttpResponse:
     if not workflow.may_write(request.user):
         raise PermissionDenied
     # Editors preview any story, contributors and authors their own.
-    article = get_object_or_404(_detail_queryset().for_desk(request.user), pk=pk)
+    article = get_object_or_404(
+        Article.objects.for_detail().for_desk(request.user), pk=pk
+    )
     return mark_preview(render_article(request, article, preview=True))
 
 

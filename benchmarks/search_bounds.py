@@ -8,7 +8,7 @@
 Steps: a temporary NEWSROOM_VAR_DIR (a fresh SQLite database unless --database-url;
 a PostgreSQL database is flushed first), migrate, generate_content (2,000 stories,
 no comments), then one published story with a 10 MB body inserted the way a legacy
-row would be: bulk_create, which skips validation and save(), then index_articles().
+row would be: bulk_create, which skips validation and save(), then SearchEntry.objects.rebuild().
 Each query is timed in-process through the test client (DEBUG off, page cache
 and search rate limit off), a warm-up then --repeat times; the median and the
 slowest are printed. `lorem` matches only the long story; `officials` matches
@@ -61,8 +61,7 @@ def parse_args():
 def insert_long_story(body_chars: int):
     from django.utils import timezone
 
-    from articles.models import Article
-    from articles.search import index_articles
+    from articles.models import Article, SearchEntry
 
     body = PARAGRAPH * (body_chars // len(PARAGRAPH) + 1)
     story = Article.objects.bulk_create(
@@ -79,7 +78,7 @@ def insert_long_story(body_chars: int):
     if story.pk is None:  # backends that do not return ids from bulk_create
         story = Article.objects.get(slug="the-longest-story")
     started = time.perf_counter()
-    index_articles([story.pk])
+    SearchEntry.objects.rebuild([story.pk])
     return time.perf_counter() - started
 
 
@@ -87,8 +86,8 @@ def insert_dense_stories(count: int = 12) -> None:
     """Stories whose shown text is nothing but the two query words, to the bound."""
     from django.utils import timezone
 
-    from articles.models import Article
-    from articles.search import SNIPPET_SOURCE_CHARS, index_articles
+    from articles.models import Article, SearchEntry
+    from articles.searchtext import SNIPPET_SOURCE_CHARS
 
     words = "zebra quagga " * (SNIPPET_SOURCE_CHARS // len("zebra quagga "))
     Article.objects.bulk_create(
@@ -101,7 +100,7 @@ def insert_dense_stories(count: int = 12) -> None:
         )
         for n in range(count)
     )
-    index_articles(
+    SearchEntry.objects.rebuild(
         Article.objects.filter(slug__startswith="zebra-").values_list("pk", flat=True)
     )
 

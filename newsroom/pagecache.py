@@ -45,6 +45,7 @@ import os
 import time
 from datetime import UTC, datetime, timedelta
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache, caches
@@ -175,13 +176,12 @@ def content_changed(using: str = "default") -> None:
     transaction.on_commit(bump_content_version, using=using)
 
 
-# A new row in one of these states is on no public page (a draft story, a comment
-# held for moderation), so creating it leaves every cached page valid. Under a flood
-# of held comments this keeps the cache warm. Changing the row later still bumps.
-HIDDEN_WHEN_NEW = {
-    "articles.Article": {"draft", "review"},
-    "comments.Comment": {"pending", "spam", "trash"},
-}
+# What public pages show: each app registers its models in its AppConfig.ready().
+# A new row in one of its `hidden_when_new` states is on no public page (a draft
+# story, a comment held for moderation), so creating it leaves every cached page
+# valid: under a flood of held comments the cache stays warm. Changing the row
+# later still bumps.
+_hidden_when_new: dict[str, frozenset[str]] = {}
 
 
 def _on_write(sender, using="default", **kwargs):
@@ -189,41 +189,42 @@ def _on_write(sender, using="default", **kwargs):
         return  # m2m_changed fires before and after; the "post_" one is enough
     instance = kwargs.get("instance")
     if kwargs.get("created") and getattr(instance, "status", None) in (
-        HIDDEN_WHEN_NEW.get(sender._meta.label, ())
+        _hidden_when_new.get(sender._meta.label, ())
     ):
         return
     content_changed(using=using)
 
 
-def content_models() -> list:
-    """The models whose rows public pages show (comments only when installed)."""
-    from django.apps import apps
-    from taggit.models import Tag, TaggedItem
-
-    from articles.models import Article, Author, Byline, Correction, Quote, Section
-
-    models = [Article, Byline, Quote, Correction, Section, Author, Tag, TaggedItem]
-    if apps.is_installed("comments"):
-        try:
-            models.append(apps.get_model("comments", "Comment"))
-        except LookupError:
-            pass
-    return models
+def watch(model, *, hidden_when_new=()) -> None:
+    """Public pages show rows of `model`: any committed write makes them stale."""
+    _hidden_when_new[model._meta.label] = frozenset(hidden_when_new)
+    uid = f"pagecache-{model._meta.label}"
+    post_save.connect(_on_write, sender=model, dispatch_uid=f"{uid}-save")
+    post_delete.connect(_on_write, sender=model, dispatch_uid=f"{uid}-delete")
 
 
-def connect_invalidation() -> None:
-    """Bump the content version after any committed write to public content."""
-    for model in content_models():
-        uid = f"pagecache-{model._meta.label}"
-        post_save.connect(_on_write, sender=model, dispatch_uid=f"{uid}-save")
-        post_delete.connect(_on_write, sender=model, dispatch_uid=f"{uid}-delete")
-    from articles.models import Article
+def watch_relation(many_to_many) -> None:
+    """Public pages show this many-to-many relation (e.g. a story's tags)."""
+    through = many_to_many.through
+    m2m_changed.connect(
+        _on_write, sender=through, dispatch_uid=f"pagecache-m2m-{through._meta.label}"
+    )
 
-    for field in (Article.tags, Article.authors):
-        through = field.through
-        m2m_changed.connect(
-            _on_write, sender=through, dispatch_uid=f"pagecache-m2m-{through}"
-        )
+
+def watched_models() -> list:
+    return [apps.get_model(label) for label in _hidden_when_new]
+
+
+# Functions answering "the next instant something appears or leaves by itself":
+# the articles app registers its scheduled publish and expiry times.
+_scheduled_changes: list = []
+
+
+def watch_schedule(next_change) -> None:
+    """`next_change(now)` returns the next datetime public content changes without
+    a write (or None)."""
+    if next_change not in _scheduled_changes:
+        _scheduled_changes.append(next_change)
 
 
 # When does the public site change by itself? -----------------------------------
@@ -240,16 +241,13 @@ def _next_local_midnight(now: datetime) -> datetime:
 
 def next_scheduled_change(version: str, now: datetime) -> datetime:
     """The next instant pages change without a write, cached under the version."""
-    from articles.models import Article
-
     key = f"pagecache:{version}:next-change"
     stamp = cache.get(key)
     if stamp is None or stamp <= now.timestamp():
-        upcoming = Article.objects.next_visibility_change(now)
-        midnight = _next_local_midnight(now)
-        stamp = (
-            min(upcoming, midnight).timestamp() if upcoming else midnight.timestamp()
-        )
+        upcoming = [change(now) for change in _scheduled_changes]
+        stamp = min(
+            [_next_local_midnight(now), *(when for when in upcoming if when)]
+        ).timestamp()
         cache.set(key, stamp, timeout=max(1, int(stamp - now.timestamp())))
     return datetime.fromtimestamp(stamp, tz=UTC)
 

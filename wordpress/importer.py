@@ -43,13 +43,13 @@ from django.utils.text import slugify
 from PIL import Image
 from taggit.models import Tag, TaggedItem
 
-from articles import search
 from articles.images import reencode_upload, validate_image_upload
 from articles.models import (
     Article,
     Author,
     Byline,
     Quote,
+    SearchEntry,
     Section,
     unique_slug,
 )
@@ -756,7 +756,7 @@ class WordPressImporter:
             ]
         )
         # Tags and quotes went in without the signals and save() that reindex.
-        search.index_article(article)
+        SearchEntry.objects.rebuild([article.pk])
         if had_quotes:
             log.add("quotes", "updated", min(had_quotes, len(body.quotes)))
             log.add("quotes", "created", max(0, len(body.quotes) - had_quotes))

@@ -10,7 +10,7 @@ import django.contrib.postgres.search
 import django.db.models.deletion
 from django.db import migrations, models
 
-from articles.search import FTS_TABLE, document, weighted_vector
+from articles.searchtext import FTS_TABLE, document, weighted_vector
 
 COLUMNS = "headline, standfirst, body, tags, quotes"
 NEW = ", ".join(f"new.{c}" for c in COLUMNS.split(", "))

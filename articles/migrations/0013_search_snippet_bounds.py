@@ -11,7 +11,7 @@ from django.db import migrations, models
 from django.db.models import Q
 from django.db.models.functions import Length
 
-from articles.search import (
+from articles.searchtext import (
     FTS_TABLE,
     SHOWN_FIELDS,
     SNIPPET_TABLE,

@@ -11,15 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from articles.models import Article, Quote, SearchEntry
-from articles.search import (
-    MAX_QUERY_LENGTH,
-    SHOWN_FIELDS,
-    SNIPPET_SOURCE_CHARS,
-    SNIPPET_TABLE,
-    index_articles,
-    query_terms,
-    search_articles,
-)
+from articles.search import MAX_QUERY_LENGTH, query_terms, search_articles
+from articles.searchtext import SHOWN_FIELDS, SNIPPET_SOURCE_CHARS, SNIPPET_TABLE
 from tests.articles.discovery import MARKER, UNSEEN_KINDS, published_story, unseen_story
 from tests.factories import make_article
 
@@ -295,7 +288,7 @@ def test_bulk_indexing_covers_tags_and_quotes_added_without_save():
         [Quote(article=stories[1], number=1, text="Gulls everywhere.", speaker="Ida")]
     )
     assert headlines("gulls") == []
-    assert index_articles([s.pk for s in stories]) == 3
+    assert SearchEntry.objects.rebuild([s.pk for s in stories]) == 3
     assert headlines("gulls") == ["Harbour 1"]
 
 

@@ -1,7 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from articles.models import Article
-from articles.search import index_articles
+from articles.models import Article, SearchEntry
 
 BATCH = 500
 
@@ -19,8 +18,8 @@ class Command(BaseCommand):
         for pk in ids.iterator(chunk_size=BATCH):
             batch.append(pk)
             if len(batch) == BATCH:
-                count += index_articles(batch)
+                count += SearchEntry.objects.rebuild(batch)
                 batch = []
-        count += index_articles(batch)
+        count += SearchEntry.objects.rebuild(batch)
         if options["verbosity"]:
             self.stdout.write(f"Search index: {count} stories indexed.")

@@ -14,7 +14,6 @@ from django.db.models import F, Max
 from django.utils.html import escape
 from taggit.models import Tag, TaggedItem
 
-from articles import search
 from articles.models import (
     Article,
     Author,
@@ -408,7 +407,7 @@ class Command(BaseCommand):
                 Quote.objects.bulk_create(quotes, batch_size=BATCH)
                 Correction.objects.bulk_create(corrections, batch_size=BATCH)
                 # bulk_create skips save(): index the new stories explicitly.
-                search.index_articles([article.pk for article in articles])
+                SearchEntry.objects.rebuild([article.pk for article in articles])
             progress.update(start + size, count)
         self.timings["stories"] = progress.finish()
         return new_ids, published
