@@ -78,9 +78,9 @@ def _top(stories, key, limit):
 
 def _pk_in_any(parts, connection) -> Q:
     """Stories whose id is in any of these sliced subqueries. PostgreSQL gets one
-    `IN (… UNION ALL …)`: an OR of INs makes it scan every story (100 ms at
-    100,000). SQLite allows no LIMIT in the parts of a UNION, and plans the OR
-    well."""
+    `IN (… UNION ALL …)`: an OR of INs makes it scan every story, which grows
+    with the archive. SQLite allows no LIMIT in the parts of a UNION, and plans
+    the OR well."""
     first, *rest = parts
     if rest and connection.features.supports_slicing_ordering_in_compound:
         return Q(pk__in=first.union(*rest, all=True))
@@ -147,7 +147,8 @@ def story_navigation(article: Article) -> StoryNavigation:
 
 def _navigation_query(tag_count: int, in_sequence: bool, has_section: bool, connection):
     """The navigation query for one shape, with Params for every value: compiled
-    once per process (newsroom/prepared.py), it saves ~5 ms of ORM work a page."""
+    once per process (newsroom/prepared.py), so a page pays for running it, not for
+    building it (docs/architecture.md, "The speed code")."""
     now = Param("now", DateTimeField())
     published = Article.objects.published(now=now).exclude(
         pk=Param("story", BigIntegerField())

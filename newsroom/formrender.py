@@ -1,9 +1,9 @@
 """A form renderer that writes Django's plain input and textarea widgets in Python.
 
-Each widget rendered through the template engine costs about 0.2 ms; the comment
-form under every story has nine. The markup is exactly that of Django's own
-templates (tests/test_formrender.py compares the two); any other widget still
-goes through its template.
+The template engine is slow for a widget this simple, and the comment form under
+every story has nine (figures: docs/architecture.md, "The speed code"). The markup
+is exactly that of Django's own templates (tests/test_formrender.py compares the
+two); any other widget still goes through its template.
 """
 
 from django.forms.renderers import DjangoTemplates

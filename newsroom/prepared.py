@@ -1,11 +1,12 @@
 """ORM queries compiled once per shape, run many times with new values.
 
-Building and compiling a queryset with a dozen subqueries costs milliseconds of
-Python on every request; running its SQL costs a fraction of one. A query built
-with Param placeholders in place of its per-request values compiles to the same
-SQL every time, so it is compiled once per process (per database and shape) and
-later runs only bind the values. Results come back as rows of the values_list()
-the query was built with, through the same converters the ORM would apply.
+Building and compiling a queryset with a dozen subqueries is Python work on every
+request that costs more than running its SQL. A query built with Param
+placeholders in place of its per-request values compiles to the same SQL every
+time, so it is compiled once per process (per database and shape) and later runs
+only bind the values. Results come back as rows of the values_list() the query
+was built with, through the same converters the ORM would apply. Why and by how
+much: docs/architecture.md, "The speed code".
 """
 
 from collections.abc import Callable, Hashable

@@ -1,5 +1,6 @@
 """The permission matrix: every role × every desk action × own/others' story,
-each tried through the admin with real requests, compared with the roles table."""
+each tried through the admin with real requests, compared with the roles table
+of docs/workflow.md."""
 
 from datetime import timedelta
 
@@ -36,7 +37,7 @@ ACTIONS = [
     "preview_link",
 ]
 
-# The README's roles table, as data. "add" has no owner: it counts under "own".
+# The roles table of docs/workflow.md, as data. "add" has no owner: it counts under "own".
 EXPECTED = {
     "Contributor": {
         "view": OWN,
