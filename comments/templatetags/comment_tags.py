@@ -14,7 +14,8 @@ from django.utils import timezone
 from comments.avatars import avatar_for
 from comments.forms import CommentForm
 from comments.models import Comment, DiscussionSettings
-from comments.moderation import can_moderate, comments_open, reply_refusal
+from comments.moderation import can_moderate, reply_refusal
+from comments.posting import comments_open
 from comments.preview import previewed_comment_id
 from comments.rendering import ListedComment, render_thread
 

@@ -376,10 +376,10 @@ def test_identical_post_that_passed_the_duplicate_check_meanwhile_is_409(
 ):
     """The race itself: both requests checked before either inserted. The unique
     index on the fingerprint lets exactly one row in (SQLite and PostgreSQL)."""
-    from comments import moderation
+    from comments import posting
 
-    monkeypatch.setattr(moderation, "is_duplicate", lambda comment: False)
-    monkeypatch.setattr(moderation, "is_flood", lambda comment, now: False)
+    monkeypatch.setattr(posting, "is_duplicate", lambda comment: False)
+    monkeypatch.setattr(posting, "is_flood", lambda comment, now: False)
     article = make_article()
     assert client.post(post_url(), form_data(article)).status_code == 302
     second = Client(REMOTE_ADDR="198.51.100.9").post(post_url(), form_data(article))
