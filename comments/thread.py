@@ -53,8 +53,7 @@ def thread_for(article: Article, request: HttpRequest | None) -> dict:
         "article": article,
         "article_url": article_url,
         "comments": roots,
-        # Markup built in Python rather than an include per comment: the include
-        # was most of a long thread's time (comments/rendering.py).
+        # Built in Python, not an include per comment: see comments/rendering.py.
         "thread": render_thread(roots, article_url),
         "approved_count": approved_count,
         "paging": paging,
