@@ -1,4 +1,3 @@
-
 import pytest
 
 from comments.models import Comment, DiscussionSettings
