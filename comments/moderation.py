@@ -174,11 +174,12 @@ def _author_locks(comment: Comment) -> list[int]:
 def save(comment: Comment, now: datetime, *, flood_applies: bool) -> Refusal | None:
     """Insert the screened comment, unless it is a flood or a duplicate.
 
-    The flood check and the insert are one step, so concurrent posts by one author
-    (same email from many IPs) store one row: on PostgreSQL the transaction first
-    takes an advisory lock per IP and per email (released at commit); on SQLite the
-    write transaction (BEGIN IMMEDIATE) already runs one at a time. A duplicate that
-    won the race is refused by the unique index on the fingerprint."""
+    The flood check (posting.is_flood) and the insert are one step, so concurrent
+    posts by one author (same email from many IPs) store one row: on PostgreSQL the
+    transaction first takes an advisory lock per IP and per email (released at
+    commit); on SQLite the write transaction (BEGIN IMMEDIATE) already runs one at a
+    time. A duplicate that won the race is refused by the unique index on the
+    fingerprint."""
     connection = connections[router.db_for_write(Comment)]
     try:
         with transaction.atomic(using=connection.alias):

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.forms import Form
+from django.http import HttpRequest
 
 from articles.models import Article
 from comments.models import Comment, DiscussionSettings
@@ -46,7 +47,9 @@ CROSS_SITE = Refusal("Comments must be sent from this site's pages.", 403)
 INVALID = Refusal("", 400)  # the form's own field errors say what is wrong
 
 
-def request_refusal(request, ip: str | None, *, limited: bool) -> Refusal | None:
+def request_refusal(
+    request: HttpRequest, ip: str | None, *, limited: bool
+) -> Refusal | None:
     """Refuse before reading the form: too many posts from this IP in the window
     (limited=False for moderators), or a form sent from another site."""
     window = settings.COMMENTS_RATE_WINDOW
@@ -77,7 +80,7 @@ def story_refusal(
     return None if comments_open(article, now, discussion) else CLOSED
 
 
-def form_refusal(request, form: Form) -> Refusal | None:
+def form_refusal(request: HttpRequest, form: Form) -> Refusal | None:
     """A logged-in poster without a valid CSRF token (a forged post would be made in
     their name: the form comes back, with a token, to confirm), or a bad field."""
     if request.user.is_authenticated and not csrf_token_valid(request):
