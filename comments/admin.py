@@ -93,12 +93,11 @@ class CommentAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        # Annotate before ordering: the queue is ordered by the annotation.
-        queryset = Comment.objects.with_queue_rank().select_related("article")
-        return queryset.order_by(*self.get_ordering(request))
+        return Comment.objects.moderation_queue().select_related("article")
 
     def get_ordering(self, request):
-        return ["queue_rank", "created_at", "id"]  # pending first, oldest first
+        # The changelist re-sorts by this unless a column is clicked: the queue's.
+        return self.get_queryset(request).query.order_by
 
     @admin.display(description="Comment")
     def excerpt(self, obj):

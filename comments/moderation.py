@@ -1,28 +1,23 @@
-"""The comment policy: may a comment be posted, and what is its first status, and why.
+"""The comment policy: what is an accepted comment's first status, and why.
 
 Plain functions, called explicitly by the view (and by anything else that creates
 comments). Every rule that holds or rejects a comment says why, and the reason is
-stored on the comment for the moderators.
+stored on the comment for the moderators. Whether a post is accepted at all is
+comments/posting.py, except the flood check that must share save()'s transaction.
 """
 
 import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db import IntegrityError, connections, router, transaction
 
 from articles.models import Article
-from comments import akismet
+from comments import akismet, posting
 from comments.models import Comment, DiscussionSettings
-
-# WordPress refuses a second comment from the same IP or email within 15 seconds.
-FLOOD_SECONDS = 15
-FLOOD_MESSAGE = "You are posting comments too quickly. Slow down."
-DUPLICATE_MESSAGE = (
-    "Duplicate comment detected; it looks as though you’ve already said that!"
-)
+from comments.posting import DUPLICATE, FLOOD, Refusal
 
 # Look-alike letters from other scripts mapped to the Latin letter they imitate, so
 # "vіаgrа" (Cyrillic і, а) matches the word "viagra". Applied after NFKC.
@@ -81,20 +76,6 @@ class Verdict:
     status: str
     reason: str
     notify: bool = True  # Akismet's "discard" spam is filed without an email
-
-
-@dataclass(frozen=True)
-class Refusal:
-    """Why a comment may not be posted: the reader's message and the HTTP status."""
-
-    message: str
-    status: int
-    retry_after: int | None = None  # seconds, for a 429's Retry-After
-
-
-FLOOD = Refusal(FLOOD_MESSAGE, 429, retry_after=FLOOD_SECONDS)
-CLOSED = Refusal("Comments are closed.", 403)
-DUPLICATE = Refusal(DUPLICATE_MESSAGE, 409)
 
 
 @dataclass(frozen=True)
@@ -160,19 +141,6 @@ def can_moderate(user) -> bool:
     )
 
 
-def comments_open(
-    article: Article, now: datetime, discussion: DiscussionSettings
-) -> bool:
-    """Readers may comment on a published story whose comments are on, until the
-    Discussion setting "close comments on articles older than N days" closes them."""
-    if not (article.allow_comments and article.is_published(now)):
-        return False
-    if discussion.close_comments_for_old_articles and article.published_at:
-        age_limit = timedelta(days=discussion.close_comments_days_old)
-        return now < article.published_at + age_limit
-    return True
-
-
 def max_depth(discussion: DiscussionSettings) -> int:
     """How many levels deep a thread may go (1 = no replies)."""
     if not discussion.thread_comments:
@@ -193,38 +161,6 @@ def reply_refusal(parent: Comment | None, article: Article, discussion) -> str:
     return ""
 
 
-def is_flood(comment: Comment, now: datetime) -> bool:
-    """A comment from the same IP or email within FLOOD_SECONDS is a flood."""
-    recent = Comment.objects.filter(
-        created_at__gt=now - timedelta(seconds=FLOOD_SECONDS)
-    )
-    # Two index probes: an OR of the two would make the database scan.
-    if comment.ip_address and recent.filter(ip_address=comment.ip_address).exists():
-        return True
-    email_key = Comment.fold_email(comment.author_email)
-    return bool(email_key) and recent.filter(email_key=email_key).exists()
-
-
-def is_duplicate(comment: Comment) -> bool:
-    """The same text from the same author on the same story and parent."""
-    return (
-        Comment.objects.filter(fingerprint=comment.make_fingerprint())
-        .exclude(status=Comment.Status.TRASH)
-        .exists()
-    )
-
-
-def refusal(comment: Comment, now: datetime, *, flood_applies: bool) -> Refusal | None:
-    """May this comment be posted? WordPress's order: a duplicate is reported as
-    such even inside the flood window. (A cheap early answer; save() repeats the
-    flood check atomically.)"""
-    if is_duplicate(comment):
-        return DUPLICATE
-    if flood_applies and is_flood(comment, now):
-        return FLOOD
-    return None
-
-
 def _author_locks(comment: Comment) -> list[int]:
     """PostgreSQL advisory lock ids for the comment's IP and folded email."""
     keys = [f"comments:ip:{comment.ip_address}"] if comment.ip_address else []
@@ -238,11 +174,12 @@ def _author_locks(comment: Comment) -> list[int]:
 def save(comment: Comment, now: datetime, *, flood_applies: bool) -> Refusal | None:
     """Insert the screened comment, unless it is a flood or a duplicate.
 
-    The flood check and the insert are one step, so concurrent posts by one author
-    (same email from many IPs) store one row: on PostgreSQL the transaction first
-    takes an advisory lock per IP and per email (released at commit); on SQLite the
-    write transaction (BEGIN IMMEDIATE) already runs one at a time. A duplicate that
-    won the race is refused by the unique index on the fingerprint."""
+    The flood check (posting.is_flood) and the insert are one step, so concurrent
+    posts by one author (same email from many IPs) store one row: on PostgreSQL the
+    transaction first takes an advisory lock per IP and per email (released at
+    commit); on SQLite the write transaction (BEGIN IMMEDIATE) already runs one at a
+    time. A duplicate that won the race is refused by the unique index on the
+    fingerprint."""
     connection = connections[router.db_for_write(Comment)]
     try:
         with transaction.atomic(using=connection.alias):
@@ -251,7 +188,7 @@ def save(comment: Comment, now: datetime, *, flood_applies: bool) -> Refusal | N
                     with connection.cursor() as cursor:
                         for lock in _author_locks(comment):
                             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock])
-                if is_flood(comment, now):
+                if posting.is_flood(comment, now):
                     return FLOOD
             comment.save()
     except IntegrityError:  # an identical post won the race to the unique index

@@ -1,4 +1,5 @@
-"""Request-level abuse protection for the comment endpoint.
+"""Request-level abuse protection for the comment endpoint: the mechanisms that
+comments/posting.py's refusals are built on.
 
 - client_ip() and rate_limited() live in newsroom/ratelimit.py (re-exported here).
 - same_site(): the Origin/Referer check that replaces the CSRF token for anonymous
@@ -13,42 +14,12 @@ from django.conf import settings
 from django.core import signing
 from django.middleware.csrf import CsrfViewMiddleware
 
-from comments import moderation
-from comments.moderation import Refusal
-
-# The comment view asks this module for all its request checks.
+# Re-exported: the comment code asks this one module for its request mechanisms.
 from newsroom.ratelimit import client_ip, rate_limited, retry_after  # noqa: F401
 
 TIMESTAMP_SALT = "comments.form-timestamp"
 # A form older than this is still accepted, but its age no longer proves anything.
 TIMESTAMP_MAX_AGE = 7 * 24 * 3600
-
-
-def request_refusal(request, ip: str | None, *, limited: bool) -> Refusal | None:
-    """Refuse before reading the form: too many posts from this IP in the window
-    (limited=False for moderators), or a form sent from another site."""
-    window = settings.COMMENTS_RATE_WINDOW
-    if limited and rate_limited(f"ip:{ip}", settings.COMMENTS_RATE_LIMIT, window):
-        return Refusal(
-            moderation.FLOOD_MESSAGE,
-            429,
-            retry_after=retry_after(window),
-        )
-    if not same_site(request):
-        return Refusal("Comments must be sent from this site's pages.", 403)
-    return None
-
-
-def unconfirmed(request) -> Refusal | None:
-    """A poster who is logged in must send the CSRF token: a forged post would be
-    made in their name. Without it, the form comes back (with a token) to confirm."""
-    if not request.user.is_authenticated or csrf_token_valid(request):
-        return None
-    return Refusal(
-        f"You are logged in as {request.user.get_username()}: "
-        "please press “Post Comment” again to confirm.",
-        403,
-    )
 
 
 def _allowed_origins(request) -> set[str]:

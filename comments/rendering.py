@@ -1,8 +1,8 @@
 """The comment thread as HTML, built in Python.
 
-One template include per comment (recursively, for replies) cost about 0.6 ms a
-comment, most of an article page's time; this builds the same markup (the ids,
-classes, ``rel`` attributes, avatars, permalinks, ``<time>`` and Reply links that
+A template include per comment (recursively, for replies) made a long thread the
+slowest part of an article page; this builds the same markup (the ids, classes,
+``rel`` attributes, avatars, permalinks, ``<time>`` and Reply links that
 ``comments/_comment.html`` used to produce) with every value escaped.
 """
 
@@ -19,8 +19,8 @@ from comments.models import Comment
 
 class ListedComment:
     """An approved comment as the thread shows it: the listed columns and what the
-    page adds. Building a model instance per comment was a quarter of a long
-    thread's time."""
+    page adds. Plain rows, not model instances: building an instance per comment
+    is a large share of a long thread's work."""
 
     __slots__ = (
         "id",
@@ -54,7 +54,7 @@ class ListedComment:
 
 class _Clock:
     """The reader's time zone and month names, looked up once per thread rather
-    than once per comment (those lookups were a third of a long thread's time)."""
+    than once per comment (on a long thread, repeating them adds up)."""
 
     def __init__(self):
         self.zone = get_current_timezone()

@@ -23,17 +23,14 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
 from articles.models import Article
-from comments import moderation, preview, protection
+from comments import moderation, posting, preview, protection
 from comments.forms import MAX_ID, CommentForm
 from comments.models import Comment, DiscussionSettings
-from comments.moderation import Refusal
 from comments.notifications import notify_moderators, wants_email
+from comments.posting import Refusal
 
 AUTHOR_COOKIE = "comment_author"
 AUTHOR_COOKIE_AGE = 365 * 24 * 3600
-CONFIRM_MESSAGE = (
-    "You are logged in as {}: please press “Post Comment” again to confirm."
-)
 
 
 def _refused(request: HttpRequest, refusal: Refusal) -> HttpResponse:
@@ -47,7 +44,9 @@ def _refused(request: HttpRequest, refusal: Refusal) -> HttpResponse:
     return _with_retry_after(response, refusal)
 
 
-def _form_again(request: HttpRequest, form: CommentForm, refusal) -> HttpResponse:
+def _form_again(
+    request: HttpRequest, form: CommentForm, refusal: Refusal
+) -> HttpResponse:
     """A page that starts with the message and the reader's form, text kept (the
     story page would open at its headline, the error thousands of pixels below)."""
     form.is_valid()  # the field errors, and the cleaned text to show again
@@ -83,26 +82,25 @@ def _published_article(raw) -> Article:
 @require_POST
 def post_comment(request: HttpRequest) -> HttpResponse:
     ip, now = protection.client_ip(request), timezone.now()
-    is_moderator = moderation.can_moderate(request.user)
-    if refused := protection.request_refusal(request, ip, limited=not is_moderator):
+    limited = not moderation.can_moderate(request.user)  # rate and flood limits
+    if refused := posting.request_refusal(request, ip, limited=limited):
         return _refused(request, refused)
     article = _published_article(request.POST.get("article"))
     discussion = DiscussionSettings.load()
-    if not moderation.comments_open(article, now, discussion):
-        return _refused(request, moderation.CLOSED)
+    if refused := posting.story_refusal(article, now, discussion):
+        return _refused(request, refused)
     form = CommentForm(request.POST, article=article, discussion=discussion)
-    refused = protection.unconfirmed(request)
-    if refused or not form.is_valid():  # never lose what they typed: shown again
-        return _form_again(request, form, refused or Refusal("", 400))
+    if refused := posting.form_refusal(request, form):
+        return _form_again(request, form, refused)  # never lose what they typed
     agent = request.META.get("HTTP_USER_AGENT", "")
     comment = form.build_comment(ip_address=ip, user_agent=agent, user=request.user)
-    if refused := moderation.refusal(comment, now, flood_applies=not is_moderator):
+    if refused := posting.comment_refusal(comment, now, flood_applies=limited):
         return _form_again(request, form, refused)
     verdict = moderation.screen(
         comment, discussion, signals=form.signals(), user=request.user
     )
     comment.status, comment.status_reason = verdict.status, verdict.reason[:255]
-    if refused := moderation.save(comment, now, flood_applies=not is_moderator):
+    if refused := moderation.save(comment, now, flood_applies=limited):
         return _form_again(request, form, refused)
     if verdict.notify and wants_email(comment, discussion):
         transaction.on_commit(

@@ -1,145 +1,19 @@
-"""`{% comments_for article %}`: the comment list and the "Leave a Reply" form.
-
-Everything it renders is the same for every reader of the same URL (no user, session
-or cookie is read), so the article page can be cached for anonymous readers. The two
-exceptions are URL-driven and never shared: `?replytocom=` (which comment the form
-answers) and the signed `?unapproved=…&moderation-hash=…` preview of a held comment.
-"""
-
-import math
+"""`{% comments_for article %}`: the comment list and the "Leave a Reply" form
+(built by comments/thread.py), and the admin index's pending count."""
 
 from django import template
-from django.utils import timezone
 
-from comments.avatars import avatar_for
-from comments.forms import CommentForm
-from comments.models import Comment, DiscussionSettings
-from comments.moderation import can_moderate, comments_open, reply_refusal
-from comments.preview import previewed_comment_id
-from comments.rendering import ListedComment, render_thread
+from comments.models import Comment
+from comments.moderation import can_moderate
+from comments.thread import thread_for
 
 register = template.Library()
-
-LIST_FIELDS = ListedComment.__slots__[: ListedComment.FIELDS]
-
-
-def _positive_int(raw) -> int | None:
-    raw = raw or ""
-    if raw.isascii() and raw.isdigit() and len(raw) < 10:
-        return int(raw)
-    return None
-
-
-def _threads(comments, discussion) -> list:
-    """Attach each comment's replies (oldest first) and return the top level."""
-    by_id = {comment.pk: comment for comment in comments}
-    roots = []
-    for comment in comments:
-        comment.thread = []
-    for comment in comments:
-        parent = by_id.get(comment.parent_id)
-        if parent is not None:
-            parent.thread.append(comment)
-        else:
-            roots.append(comment)  # top level, or a reply whose parent is not shown
-    if discussion.comment_order == DiscussionSettings.Order.NEWEST:
-        roots.reverse()
-    return roots
-
-
-def _page(roots, discussion, raw_page):
-    """Top-level comments of the requested page (all of them unless paging is on)."""
-    if not discussion.page_comments or not roots:
-        return roots, None
-    per_page = max(1, discussion.comments_per_page)
-    pages = math.ceil(len(roots) / per_page)
-    newest_first = (
-        discussion.default_comments_page == DiscussionSettings.FirstPage.NEWEST
-    )
-    default = pages if newest_first else 1
-    number = _positive_int(raw_page) or default
-    number = min(max(number, 1), pages)
-    start = (number - 1) * per_page
-    paging = {
-        "number": number,
-        "pages": pages,
-        "previous": number - 1 if number > 1 else None,
-        "next": number + 1 if number < pages else None,
-    }
-    return roots[start : start + per_page], paging
 
 
 @register.inclusion_tag("comments/_comments.html", takes_context=True)
 def comments_for(context, article):
-    request = context.get("request")
-    query = request.GET if request is not None else {}
-    preview_id = previewed_comment_id(query)
-    # One query for the whole thread. On a cold cache the settings come along in
-    # the same query; a story that has never had an approved comment needs only
-    # the settings (the list is still read whenever the settings are cached).
-    discussion = DiscussionSettings.cached()
-    if discussion is None and not article.comment_count and preview_id is None:
-        discussion, comments = DiscussionSettings.load(), []
-    else:
-        listed = Comment.objects.for_article_page(article)
-        columns = LIST_FIELDS
-        if discussion is None:
-            listed = listed.annotate(discussion=DiscussionSettings.as_json())
-            columns = (*columns, "discussion")
-        rows = list(listed.values_list(*columns))
-        comments = [ListedComment(*row[: len(LIST_FIELDS)]) for row in rows]
-        if discussion is None:
-            discussion = (
-                DiscussionSettings.from_json(rows[0][-1])
-                if rows
-                else DiscussionSettings.load()
-            )
-    is_open = comments_open(article, timezone.now(), discussion)
-    approved_count = len(comments)
-
-    if preview_id is not None:
-        held = (
-            Comment.objects.filter(pk=preview_id, article=article)
-            .exclude(status=Comment.Status.APPROVED)
-            .only(*LIST_FIELDS)
-            .first()
-        )
-        if held is not None:
-            held.awaiting_moderation = True
-            comments.append(held)
-
-    for comment in comments:
-        comment.avatar = avatar_for(comment) if discussion.show_avatars else None
-        comment.can_reply = is_open and not reply_refusal(comment, article, discussion)
-    roots, paging = _page(
-        _threads(comments, discussion), discussion, query.get("cpage")
-    )
-
-    replying_to = None
-    reply_id = _positive_int(query.get("replytocom"))
-    if reply_id is not None:
-        replying_to = next(
-            (c for c in comments if c.pk == reply_id and c.can_reply), None
-        )
-    form = CommentForm(article=article, discussion=discussion, replying_to=replying_to)
-
-    article_url = article.get_absolute_url()
-    return {
-        "article": article,
-        "article_url": article_url,
-        "comments": roots,
-        # Built in Python: a template include per comment cost ~0.6 ms each.
-        "thread": render_thread(roots, article_url),
-        "approved_count": approved_count,
-        "paging": paging,
-        "is_open": is_open,
-        "form": form,
-        "replying_to": replying_to,
-        "require_name_email": discussion.require_name_email,
-        # A refused post is answered by comments/form_error.html, never by the
-        # story page, so this form never carries a token.
-        "confirm_token": "",
-    }
+    """The same for every reader of a URL, so the story page can be cached."""
+    return thread_for(article, context.get("request"))
 
 
 @register.simple_tag(takes_context=True)

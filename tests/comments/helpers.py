@@ -1,5 +1,7 @@
 import time
 
+from django.urls import reverse
+
 from comments.protection import sign_timestamp
 
 
@@ -17,3 +19,16 @@ def form_data(article, /, **overrides):
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
+
+
+def post_url():
+    return reverse("comments:post")
+
+
+def page(client, article, **query):
+    """The story page's HTML."""
+    return client.get(article.get_absolute_url(), query).content.decode()
+
+
+def comments_section(html: str) -> str:
+    return html[html.index('<section id="comments"') :]

@@ -267,9 +267,9 @@ def test_sixteen_concurrent_posts_with_one_email_from_many_addresses_store_one()
 
 def test_a_flood_that_passed_the_early_check_is_refused_at_the_save(monkeypatch):
     """The race, made deterministic: both posts passed the early check."""
-    from comments import moderation
+    from comments import posting
 
-    monkeypatch.setattr(moderation, "refusal", lambda *args, **kwargs: None)
+    monkeypatch.setattr(posting, "comment_refusal", lambda *args, **kwargs: None)
     article = make_article()
     data = cached_form(article)
     assert post(data, REMOTE_ADDR="198.51.100.1").status_code == 302

@@ -1,18 +1,14 @@
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 
 from comments.models import Comment, DiscussionSettings
 from comments.moderation import (
     FormSignals,
-    comments_open,
     link_count,
     normalise_for_matching,
     screen,
 )
 from tests.conftest import user_in_group
-from tests.factories import make_article, make_comment, make_draft
+from tests.factories import make_article, make_comment
 
 pytestmark = pytest.mark.django_db
 
@@ -226,25 +222,6 @@ def test_moderator_is_approved_directly(django_user_model):
 def test_logged_in_reader_without_moderation_rights_is_screened(django_user_model):
     reader = django_user_model.objects.create_user("r", "r@example.com", "pw")
     assert screen(new_comment(), rules(), user=reader).status == S.PENDING
-
-
-def test_comments_open_on_published_story_only():
-    now = timezone.now()
-    settings = rules()
-    assert comments_open(make_article(), now, settings)
-    assert not comments_open(make_draft(), now, settings)
-    assert not comments_open(make_article(allow_comments=False), now, settings)
-    future = make_article(published_at=now + timedelta(hours=1))
-    assert not comments_open(future, now, settings)
-
-
-def test_comments_close_after_n_days_when_switched_on():
-    now = timezone.now()
-    article = make_article(published_at=now - timedelta(days=14, seconds=1))
-    assert comments_open(article, now, rules())
-    closing = rules(close_comments_for_old_articles=True, close_comments_days_old=14)
-    assert not comments_open(article, now, closing)
-    assert comments_open(article, now - timedelta(seconds=2), closing)
 
 
 def test_discussion_settings_default_to_wordpress():
