@@ -38,7 +38,10 @@ from articles.models import (
 )
 from newsroom.storage import StorageErrorAdminMixin
 
-# Register before VersionAdmin would auto-register Article without the tag rows.
+# What one revision holds (a story with its bylines, quotes, corrections and tags).
+# Here, not in ArticlesConfig.ready(): the admin app comes first in INSTALLED_APPS,
+# and creating ArticleAdmin (a VersionAdmin) registers Article itself, without the
+# tag rows, unless it is registered already.
 revisions.register()
 
 # Buttons on the story page: POST name "_workflow", value → model method.

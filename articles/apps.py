@@ -16,8 +16,3 @@ class ArticlesConfig(AppConfig):
         from articles.signals import connect_search_signals
 
         connect_search_signals()
-
-        # One revision holds a story with its bylines, quotes, corrections and tags.
-        from articles import revisions
-
-        revisions.register()
