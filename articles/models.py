@@ -113,12 +113,6 @@ class ArticleQuerySet(models.QuerySet):
             status=Article.Status.PUBLISHED, published_at__lte=now
         ).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
 
-    def visible_to(self, user):
-        """Editors may preview anything; everyone else sees published()."""
-        if user.is_authenticated and user.has_perm("articles.change_article"):
-            return self
-        return self.published()
-
     def for_listing(self):
         """Everything a story card shows (section, bylines), in a fixed number of
         queries."""
