@@ -43,6 +43,12 @@ def create_link(article, user, *, note: str = "", hours: int = DEFAULT_HOURS):
     )
 
 
+def revoke(link: PreviewLink) -> None:
+    """The link stops opening the preview (revoking it again keeps the first time)."""
+    link.revoked_at = link.revoked_at or timezone.now()
+    link.save(update_fields=["revoked_at"])
+
+
 def token_for(link: PreviewLink) -> str:
     return signing.dumps(link.pk, salt=SALT, compress=True)
 
@@ -60,6 +66,7 @@ def mark_preview(response: HttpResponse) -> HttpResponse:
 
 @require_safe
 def shared_preview(request: HttpRequest, token: str) -> HttpResponse:
+    # Not at the top: articles.views imports mark_preview from here (an import cycle).
     from articles.views import _detail_queryset, render_article
 
     try:
