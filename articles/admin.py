@@ -41,12 +41,12 @@ from newsroom.storage import StorageErrorAdminMixin
 # tag rows, unless it is registered already.
 revisions.register()
 
-# Buttons on the story page: POST name "_workflow", value → model method.
+# The story page's workflow buttons: POST name "_workflow", value → label.
 WORKFLOW_BUTTONS = {
-    "submit": "submit_for_review",
-    "publish": "publish",
-    "schedule": "schedule",
-    "unpublish": "unpublish",
+    "submit": "Send for review",
+    "publish": "Publish now",
+    "schedule": "Schedule at the publish time",
+    "unpublish": "Unpublish",
 }
 
 
@@ -106,13 +106,10 @@ def _report(request, modeladmin, done, refused, verb):
         )
 
 
-def _apply(article, action, user):
-    """One workflow transition (raises workflow.Refused); a story sent for review
-    tells the editors."""
-    if action == "schedule":
-        article.schedule(user, article.published_at)
-    else:
-        getattr(article, WORKFLOW_BUTTONS[action])(user)
+def run_transition(article, action, user):
+    """One workflow transition (raises workflow.Refused); a schedule is for the
+    story's publish time, and a story sent for review tells the editors."""
+    article.apply(action, by=user, when=article.published_at)
     if action == "submit":
         workflow.notify_reviewers_on_commit(article, user)
 
@@ -121,7 +118,7 @@ def _bulk(modeladmin, request, queryset, action, verb):
     done, refused = [], []
     for article in queryset:
         try:
-            _apply(article, action, request.user)
+            run_transition(article, action, request.user)
         except workflow.Refused as exc:
             refused.append((article, str(exc)))
         else:
@@ -342,7 +339,7 @@ class ArticleAdmin(
 
     def _press(self, request, obj, button):
         try:
-            _apply(obj, button, request.user)
+            run_transition(obj, button, request.user)
         except workflow.Refused as exc:
             self.message_user(
                 request, f"Your changes were saved, but: {exc}", messages.ERROR
@@ -361,12 +358,7 @@ class ArticleAdmin(
         now = timezone.now()
         context["workflow_buttons"] = [
             (action, label)
-            for action, label in [
-                ("submit", "Send for review"),
-                ("publish", "Publish now"),
-                ("schedule", "Schedule at the publish time"),
-                ("unpublish", "Unpublish"),
-            ]
+            for action, label in WORKFLOW_BUTTONS.items()
             if workflow.allowed(user, action, story)
             and story.may_start(action, now)
             and (add or workflow.allowed(user, "change", story))

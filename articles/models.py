@@ -522,6 +522,22 @@ class Article(models.Model):
     # Editorial transitions. Each asks articles.workflow whether the user may do it,
     # re-reads the row under a lock (IMMEDIATE transactions on SQLite) so two people
     # clicking at once cannot both succeed, and stores a revision.
+    def apply(self, action: str, by, when=None) -> None:
+        """Run the transition a desk button or bulk action names, as user `by`;
+        `when` is the publish time a schedule needs. Raises workflow.Refused with
+        the reason for the editor, ValueError for an action that does not exist."""
+        match action:
+            case "submit":
+                self.submit_for_review(by)
+            case "publish":
+                self.publish(by)
+            case "schedule":
+                self.schedule(by, when)
+            case "unpublish":
+                self.unpublish(by)
+            case _:
+                raise ValueError(f"No transition {action!r}.")
+
     def submit_for_review(self, user):
         """Draft → In review."""
         self._transition(

@@ -136,6 +136,25 @@ def test_schedule_button_uses_the_publish_time_typed_in_the_form(client, editor)
     assert story.published_at == when
 
 
+def test_apply_runs_the_transition_it_names(editor):
+    story = make_draft()
+    story.apply("submit", by=editor)
+    assert story.status == Article.Status.REVIEW
+    when = timezone.now() + timedelta(days=1)
+    story.apply("schedule", by=editor, when=when)
+    assert story.is_scheduled() and story.published_at == when
+    story.apply("unpublish", by=editor)
+    assert story.status == Article.Status.DRAFT
+    story.apply("publish", by=editor)
+    assert story.is_published()
+
+
+def test_apply_refuses_an_action_that_is_not_a_transition(editor):
+    story = make_draft()
+    with pytest.raises(ValueError, match="delete"):
+        story.apply("delete", by=editor)
+
+
 def test_editors_get_an_email_after_a_story_is_submitted(
     client, django_user_model, django_capture_on_commit_callbacks
 ):
