@@ -106,10 +106,10 @@ def _report(request, modeladmin, done, refused, verb):
         )
 
 
-def run_transition(article, action, user):
+def run_transition(article, action, user, *, with_edits=False):
     """One workflow transition (raises workflow.Refused); a schedule is for the
     story's publish time, and a story sent for review tells the editors."""
-    article.apply(action, by=user, when=article.published_at)
+    article.apply(action, by=user, when=article.published_at, with_edits=with_edits)
     if action == "submit":
         workflow.notify_reviewers_on_commit(article, user)
 
@@ -310,7 +310,21 @@ class ArticleAdmin(
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+        button = request.POST.get("_workflow")
+        if button not in WORKFLOW_BUTTONS:
+            super().save_model(request, obj, form, change)
+            return
+        try:
+            # One save: the transition sets its fields on the edited story, then
+            # saves it (inside the admin's revision).
+            run_transition(obj, button, request.user, with_edits=True)
+        except workflow.Refused as exc:
+            super().save_model(request, obj, form, change)
+            message = f"Your changes were saved, but: {exc}"
+            self.message_user(request, message, messages.ERROR)
+        else:
+            message = f"“{obj.headline}” is now {workflow.describe_status(obj)}."
+            self.message_user(request, message, messages.SUCCESS)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -323,33 +337,19 @@ class ArticleAdmin(
         if author and not article.bylines.exists():
             Byline.objects.create(article=article, author=author, position=0)
 
+    # After a workflow button (save_model said how it went): back to the story.
+
     def response_change(self, request, obj):
         if request.POST.get("_workflow") in WORKFLOW_BUTTONS:
-            self._press(request, obj, request.POST["_workflow"])
             return HttpResponseRedirect(request.path)
         return super().response_change(request, obj)
 
     def response_add(self, request, obj, post_url_continue=None):
         if request.POST.get("_workflow") in WORKFLOW_BUTTONS:
-            self._press(request, obj, request.POST["_workflow"])
             return HttpResponseRedirect(
                 reverse("admin:articles_article_change", args=[obj.pk])
             )
         return super().response_add(request, obj, post_url_continue)
-
-    def _press(self, request, obj, button):
-        try:
-            run_transition(obj, button, request.user)
-        except workflow.Refused as exc:
-            self.message_user(
-                request, f"Your changes were saved, but: {exc}", messages.ERROR
-            )
-            return
-        self.message_user(
-            request,
-            f"“{obj.headline}” is now {workflow.describe_status(obj)}.",
-            messages.SUCCESS,
-        )
 
     def render_change_form(self, request, context, add=False, change=False, **kwargs):
         obj = context.get("original")

@@ -5,6 +5,7 @@ What a revision stores, and how versions are compared and restored, is
 articles.revisions'; who may do it is articles.workflow's.
 """
 
+import reversion
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
@@ -131,3 +132,20 @@ class RevisionHistoryAdminMixin:
         if not workflow.may_recover(request.user):
             raise PermissionDenied
         return super().recover_view(request, version_id, extra_context)
+
+    # A transition saved with the form names its revision ("Published."):
+    # VersionAdmin would rename it after the admin's log entry ("Changed Headline.").
+
+    def log_addition(self, request, obj, message):
+        return _keeping_revision_name(super().log_addition, request, obj, message)
+
+    def log_change(self, request, obj, message):
+        return _keeping_revision_name(super().log_change, request, obj, message)
+
+
+def _keeping_revision_name(log, *args):
+    name = reversion.get_comment() if reversion.is_active() else ""
+    entry = log(*args)
+    if name:
+        reversion.set_comment(name)
+    return entry
