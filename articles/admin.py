@@ -3,18 +3,19 @@
 Every permission question is answered by articles.workflow; every state change goes
 through a method on Article. This module only wires them into the admin; the story
 form and inlines are in admin_forms, the list filters in admin_filters, the history
-pages in revision_admin and the preview pages in preview_admin.
+pages in revision_admin, the preview pages in preview_admin, and the workflow
+buttons and bulk actions in workflow_admin.
 """
 
 from datetime import timedelta
 
 from django.apps import apps
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -33,6 +34,7 @@ from articles.admin_forms import (
 from articles.models import Article, Author, Byline, PreviewLink, Quote, Section
 from articles.preview_admin import PreviewLinkAdmin, PreviewLinksAdminMixin
 from articles.revision_admin import RevisionHistoryAdminMixin
+from articles.workflow_admin import WorkflowAdminMixin
 from newsroom.storage import StorageErrorAdminMixin
 
 # What one revision holds (a story with its bylines, quotes, corrections and tags).
@@ -40,14 +42,6 @@ from newsroom.storage import StorageErrorAdminMixin
 # and creating ArticleAdmin (a VersionAdmin) registers Article itself, without the
 # tag rows, unless it is registered already.
 revisions.register()
-
-# The story page's workflow buttons: POST name "_workflow", value → label.
-WORKFLOW_BUTTONS = {
-    "submit": "Send for review",
-    "publish": "Publish now",
-    "schedule": "Schedule at the publish time",
-    "unpublish": "Unpublish",
-}
 
 
 def comment_model():
@@ -91,46 +85,12 @@ def prepare_uploads(request) -> None:
             pass
 
 
-def _report(request, modeladmin, done, refused, verb):
-    if done:
-        names = ", ".join(f"“{a.headline}”" for a in done)
-        modeladmin.message_user(
-            request, f"{verb.capitalize()} {len(done)}: {names}.", messages.SUCCESS
-        )
-    if refused:
-        reasons = " ".join(reason for _, reason in refused)
-        modeladmin.message_user(
-            request,
-            f"Refused {len(refused)}: {reasons}",
-            messages.WARNING,
-        )
-
-
-def run_transition(article, action, user, *, with_edits=False):
-    """One workflow transition (raises workflow.Refused); a schedule is for the
-    story's publish time, and a story sent for review tells the editors."""
-    article.apply(action, by=user, when=article.published_at, with_edits=with_edits)
-    if action == "submit":
-        workflow.notify_reviewers_on_commit(article, user)
-
-
-def _bulk(modeladmin, request, queryset, action, verb):
-    done, refused = [], []
-    for article in queryset:
-        try:
-            run_transition(article, action, request.user)
-        except workflow.Refused as exc:
-            refused.append((article, str(exc)))
-        else:
-            done.append(article)
-    _report(request, modeladmin, done, refused, verb)
-
-
 # --- The story admin ----------------------------------------------------------------
 
 
 @admin.register(Article)
 class ArticleAdmin(
+    WorkflowAdminMixin,
     RevisionHistoryAdminMixin,
     PreviewLinksAdminMixin,
     StorageErrorAdminMixin,
@@ -237,12 +197,6 @@ class ArticleAdmin(
             perms_needed.discard(comments._meta.verbose_name)
         return deleted, model_count, perms_needed, protected
 
-    def has_publish_permission(self, request):
-        return workflow.may_publish_anything(request.user)
-
-    def has_submit_permission(self, request):
-        return self._writes(request)
-
     def _writes(self, request):
         return workflow.may_write(request.user)
 
@@ -310,21 +264,8 @@ class ArticleAdmin(
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
-        button = request.POST.get("_workflow")
-        if button not in WORKFLOW_BUTTONS:
-            super().save_model(request, obj, form, change)
-            return
-        try:
-            # One save: the transition sets its fields on the edited story, then
-            # saves it (inside the admin's revision).
-            run_transition(obj, button, request.user, with_edits=True)
-        except workflow.Refused as exc:
-            super().save_model(request, obj, form, change)
-            message = f"Your changes were saved, but: {exc}"
-            self.message_user(request, message, messages.ERROR)
-        else:
-            message = f"“{obj.headline}” is now {workflow.describe_status(obj)}."
-            self.message_user(request, message, messages.SUCCESS)
+        # WorkflowAdminMixin: a workflow button saves with its transition.
+        super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -337,56 +278,12 @@ class ArticleAdmin(
         if author and not article.bylines.exists():
             Byline.objects.create(article=article, author=author, position=0)
 
-    # After a workflow button (save_model said how it went): back to the story.
-
-    def response_change(self, request, obj):
-        if request.POST.get("_workflow") in WORKFLOW_BUTTONS:
-            return HttpResponseRedirect(request.path)
-        return super().response_change(request, obj)
-
-    def response_add(self, request, obj, post_url_continue=None):
-        if request.POST.get("_workflow") in WORKFLOW_BUTTONS:
-            return HttpResponseRedirect(
-                reverse("admin:articles_article_change", args=[obj.pk])
-            )
-        return super().response_add(request, obj, post_url_continue)
-
     def render_change_form(self, request, context, add=False, change=False, **kwargs):
-        obj = context.get("original")
-        story = obj or Article()
-        user = request.user
-        now = timezone.now()
-        context["workflow_buttons"] = [
-            (action, label)
-            for action, label in WORKFLOW_BUTTONS.items()
-            if workflow.allowed(user, action, story)
-            and story.may_start(action, now)
-            and (add or workflow.allowed(user, "change", story))
-        ]
-        context["may_share_preview"] = obj and workflow.allowed(
-            user, "share_preview", obj
-        )
         # The body editor's inline import map runs only with this response's CSP nonce.
         context["media"] = Media.from_media(
             context["media"], nonce=str(request.csp_nonce)
         )
         return super().render_change_form(request, context, add, change, **kwargs)
-
-    # Bulk actions: per-story permission, a report of what was done and refused.
-
-    @admin.action(
-        description="Send selected stories for review", permissions=["submit"]
-    )
-    def submit_selected(self, request, queryset):
-        _bulk(self, request, queryset, "submit", "sent for review")
-
-    @admin.action(description="Publish selected stories now", permissions=["publish"])
-    def publish_selected(self, request, queryset):
-        _bulk(self, request, queryset, "publish", "published")
-
-    @admin.action(description="Unpublish selected stories", permissions=["publish"])
-    def unpublish_selected(self, request, queryset):
-        _bulk(self, request, queryset, "unpublish", "unpublished")
 
 
 @admin.register(Section)

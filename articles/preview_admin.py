@@ -32,6 +32,13 @@ class PreviewLinksAdminMixin:
         ]
         return own + super().get_urls()
 
+    def render_change_form(self, request, context, *args, **kwargs):
+        obj = context.get("original")
+        context["may_share_preview"] = obj and workflow.allowed(
+            request.user, "share_preview", obj
+        )
+        return super().render_change_form(request, context, *args, **kwargs)
+
     def preview_links_view(self, request, object_id):
         article = self.story_or_404(request, object_id, "share_preview")
         new_link = None
