@@ -6,6 +6,8 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Stories"
 
     def ready(self):
+        # Imports in here: modules that load models cannot load while apps.py does.
+
         # Cached pages go stale on any write to public content, wherever it comes
         # from (admin, reversion, taggit, importers): see newsroom/pagecache.py.
         from newsroom import pagecache
