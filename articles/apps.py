@@ -9,7 +9,7 @@ class ArticlesConfig(AppConfig):
         # Models can be imported only once the app registry is ready.
         from taggit.models import Tag, TaggedItem
 
-        from articles import revisions, signals
+        from articles import signals
         from articles.models import Article, Author, Byline, Correction, Quote, Section
         from newsroom import pagecache
 
@@ -24,6 +24,4 @@ class ArticlesConfig(AppConfig):
 
         # Search entries include tag names; taggit changes tags without our save().
         signals.connect_search_signals()
-
-        # One revision holds a story with its bylines, quotes, corrections and tags.
-        revisions.register()
+        # Revisions are registered by articles/admin.py: see the comment there.

@@ -115,12 +115,6 @@ class ArticleQuerySet(models.QuerySet):
             status=Article.Status.PUBLISHED, published_at__lte=now
         ).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
 
-    def visible_to(self, user):
-        """Editors may preview anything; everyone else sees published()."""
-        if user.is_authenticated and user.has_perm("articles.change_article"):
-            return self
-        return self.published()
-
     def for_listing(self):
         """Everything a story card shows (section, bylines), in a fixed number of
         queries."""
@@ -535,15 +529,35 @@ class Article(models.Model):
     # Editorial transitions. Each asks articles.workflow whether the user may do it,
     # re-reads the row under a lock (IMMEDIATE transactions on SQLite) so two people
     # clicking at once cannot both succeed, and stores a revision.
-    def submit_for_review(self, user):
+    def apply(self, action: str, by, when=None, *, with_edits=False) -> None:
+        """Run the transition a desk button or bulk action names, as user `by`;
+        `when` is the publish time a schedule needs. Raises workflow.Refused with
+        the reason for the editor, ValueError for an action that does not exist.
+
+        with_edits=True (the admin's form): save this object, unsaved edits and
+        the transition's fields together in one save, instead of the stored row."""
+        match action:
+            case "submit":
+                self.submit_for_review(by, with_edits=with_edits)
+            case "publish":
+                self.publish(by, with_edits=with_edits)
+            case "schedule":
+                self.schedule(by, when, with_edits=with_edits)
+            case "unpublish":
+                self.unpublish(by, with_edits=with_edits)
+            case _:
+                raise ValueError(f"No transition {action!r}.")
+
+    def submit_for_review(self, user, *, with_edits=False):
         """Draft → In review."""
         self._transition(
             user,
             "submit",
             change=lambda story, now: {"status": Article.Status.REVIEW},
+            with_edits=with_edits,
         )
 
-    def publish(self, user):
+    def publish(self, user, *, with_edits=False):
         """Live now. A publish time already in the past (a re-publication) is kept."""
 
         def change(story, now):
@@ -559,9 +573,10 @@ class Article(models.Model):
             user,
             "publish",
             change=change,
+            with_edits=with_edits,
         )
 
-    def schedule(self, user, when):
+    def schedule(self, user, when, *, with_edits=False):
         """Published with a future publish time: readers see it from `when` on."""
         if when is None or when <= timezone.now():
             raise workflow.Refused("Choose a publish time in the future to schedule.")
@@ -574,15 +589,17 @@ class Article(models.Model):
                 "status": Article.Status.PUBLISHED,
                 "published_at": when,
             },
+            with_edits=with_edits,
         )
 
-    def unpublish(self, user):
+    def unpublish(self, user, *, with_edits=False):
         """Published (live, scheduled or expired) → Draft. The publish time is kept,
         so publishing again restores the same address."""
         self._transition(
             user,
             "unpublish",
             change=lambda story, now: {"status": Article.Status.DRAFT},
+            with_edits=with_edits,
         )
 
     def may_start(self, action: str, now=None) -> bool:
@@ -597,10 +614,15 @@ class Article(models.Model):
             return self.status == self.Status.PUBLISHED
         raise ValueError(f"No transition {action!r}.")
 
-    def _transition(self, user, action, *, change):
+    def _transition(self, user, action, *, change, with_edits=False):
         workflow.require(user, action, self)
         with transaction.atomic(), reversion.create_revision():
-            story = Article.objects.select_for_update().get(pk=self.pk)
+            if with_edits:
+                # A new story, or one the admin's form has locked and checked for
+                # a newer save (ArticleAdminForm): its edits go out in this save.
+                story = self
+            else:
+                story = Article.objects.select_for_update().get(pk=self.pk)
             now = timezone.now()
             if not story.may_start(action, now):
                 raise workflow.Refused(

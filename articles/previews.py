@@ -44,6 +44,12 @@ def create_link(article, user, *, note: str = "", hours: int = DEFAULT_HOURS):
     )
 
 
+def revoke(link: PreviewLink) -> None:
+    """The link stops opening the preview (revoking it again keeps the first time)."""
+    link.revoked_at = link.revoked_at or timezone.now()
+    link.save(update_fields=["revoked_at"])
+
+
 def token_for(link: PreviewLink) -> str:
     return signing.dumps(link.pk, salt=SALT, compress=True)
 

@@ -19,6 +19,7 @@ from reversion.models import Version
 from taggit.models import Tag, TaggedItem
 
 from articles import workflow
+from articles.models import Article, Author, Byline, Correction, Quote, Section
 
 # tagged_items is the GenericRelation taggit adds to the model.
 FOLLOW = ["bylines", "quotes", "corrections", "tagged_items"]
@@ -37,9 +38,7 @@ KEPT_ON_RESTORE = {
 
 
 def register() -> None:
-    """Called from ArticlesConfig.ready()."""
-    from articles.models import Article, Byline, Correction, Quote
-
+    """Called once, by articles/admin.py before ArticleAdmin exists (see there)."""
     for model in (Byline, Quote, Correction, TaggedItem):
         if not reversion.is_registered(model):
             reversion.register(model)
@@ -76,8 +75,6 @@ def _names(model, ids, attribute="name") -> dict:
 
 def _snapshot(fields: dict, bylines, tag_ids, quotes, corrections) -> dict:
     """The story as an editor reads it: label → text."""
-    from articles.models import Article, Author, Section
-
     section = _names(Section, [fields.get("section_id")]).get(fields.get("section_id"))
     authors = _names(Author, [b["author_id"] for b in bylines])
     tags = _names(Tag, tag_ids)
@@ -204,8 +201,6 @@ def restore(article, version, user) -> list[str]:
     Returns warnings for anything that could not come back (a deleted image file,
     author or tag); everything else is restored.
     """
-    from articles.models import Article, Byline, Quote
-
     workflow.require(user, "restore", article)
     children = _children(version)
     pk = str(article.pk)

@@ -7,6 +7,7 @@ from django.urls import resolve
 from django.utils import timezone
 
 from articles.models import Article, unique_slug
+from tests.conftest import user_with_perms
 from tests.factories import image_file, make_article, make_draft
 
 pytestmark = pytest.mark.django_db
@@ -52,13 +53,18 @@ def test_scheduled_story_goes_live_exactly_at_its_publish_time(time_machine):
     assert Article.objects.published().filter(pk=story.pk).exists()
 
 
-def test_visible_to_lets_editors_see_drafts_but_not_readers(
+def test_for_desk_gives_editors_every_draft_contributors_their_own_readers_none(
     staff_editor, django_user_model
 ):
-    draft = make_draft()
+    # The rule behind the staff preview (articles:preview) and the admin's list.
+    contributor = user_with_perms(
+        django_user_model, "contributor", "articles.change_own_article"
+    )
+    mine, theirs = make_draft(created_by=contributor), make_draft()
     reader = django_user_model.objects.create_user("reader", password="pw")
-    assert draft in Article.objects.visible_to(staff_editor)
-    assert draft not in Article.objects.visible_to(reader)
+    assert set(Article.objects.for_desk(staff_editor)) == {mine, theirs}
+    assert list(Article.objects.for_desk(contributor)) == [mine]
+    assert not Article.objects.for_desk(reader).exists()
 
 
 @pytest.mark.parametrize(

@@ -1,16 +1,21 @@
 """Statuses and transitions: submit, publish, schedule, unpublish, expiry, slugs."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
 from django.core import mail
+from django.db import connection
+from django.db.models.signals import post_save
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from reversion.models import Version
 
 from articles import workflow
 from articles.models import Article, ArticleRedirect
-from tests.articles.desk import make_staff, post_change
+from tests.articles.desk import add_form_data, make_staff, post_change
 from tests.factories import make_article, make_draft
 
 pytestmark = pytest.mark.django_db
@@ -134,6 +139,95 @@ def test_schedule_button_uses_the_publish_time_typed_in_the_form(client, editor)
     story.refresh_from_db()
     assert story.is_scheduled()
     assert story.published_at == when
+
+
+def test_apply_runs_the_transition_it_names(editor):
+    story = make_draft()
+    story.apply("submit", by=editor)
+    assert story.status == Article.Status.REVIEW
+    when = timezone.now() + timedelta(days=1)
+    story.apply("schedule", by=editor, when=when)
+    assert story.is_scheduled() and story.published_at == when
+    story.apply("unpublish", by=editor)
+    assert story.status == Article.Status.DRAFT
+    story.apply("publish", by=editor)
+    assert story.is_published()
+
+
+def test_apply_refuses_an_action_that_is_not_a_transition(editor):
+    story = make_draft()
+    with pytest.raises(ValueError, match="delete"):
+        story.apply("delete", by=editor)
+
+
+class ArticleWrites:
+    """Article saves (post_save) and the SQL that writes its row, while active."""
+
+    def __enter__(self):
+        self.saves = []
+        post_save.connect(self._saved, sender=Article)
+        self.queries = CaptureQueriesContext(connection).__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        self.queries.__exit__(*exc)
+        post_save.disconnect(self._saved, sender=Article)
+
+    def _saved(self, sender, instance, **kwargs):
+        self.saves.append(instance.status)
+
+    @property
+    def row_writes(self):
+        writes = re.compile(r'^(UPDATE|INSERT INTO) "articles_article"\s')
+        return [q["sql"] for q in self.queries if writes.match(q["sql"])]
+
+
+def test_one_publish_click_saves_the_story_once_in_one_revision(client, editor):
+    story = make_draft(headline="First words")
+    client.force_login(editor)
+    with ArticleWrites() as writes:
+        response = post_change(
+            client, story, headline="Edited and published", _workflow="publish"
+        )
+    assert response.status_code == 302
+    # The form's edits and the transition go out together (not a save, then a
+    # second save by the transition).
+    assert writes.saves == [Article.Status.PUBLISHED]
+    assert len(writes.row_writes) == 1
+    [version] = Version.objects.get_for_object(story)
+    assert version.field_dict["headline"] == "Edited and published"
+    assert version.field_dict["status"] == Article.Status.PUBLISHED
+    assert version.revision.get_comment() == "Published."
+    assert version.revision.user == editor
+
+
+def test_publishing_from_the_add_page_saves_the_new_story_once(client, editor):
+    client.force_login(editor)
+    with ArticleWrites() as writes:
+        client.post(
+            reverse("admin:articles_article_add"),
+            add_form_data(headline="Born live", _workflow="publish"),
+        )
+    story = Article.objects.get(headline="Born live")
+    assert story.is_published()
+    assert writes.saves == [Article.Status.PUBLISHED]
+    assert len(writes.row_writes) == 1
+    [version] = Version.objects.get_for_object(story)
+    assert version.revision.get_comment() == "Published."
+
+
+def test_a_refused_button_saves_the_edits_once_named_by_the_change(
+    client, django_user_model
+):
+    contributor = make_staff(django_user_model, "Contributor")
+    story = make_draft(created_by=contributor)
+    client.force_login(contributor)
+    with ArticleWrites() as writes:
+        post_change(client, story, headline="Still mine", _workflow="publish")
+    assert writes.saves == [Article.Status.DRAFT]
+    [version] = Version.objects.get_for_object(story)
+    assert version.field_dict["headline"] == "Still mine"
+    assert version.revision.get_comment() == "Changed Headline."
 
 
 def test_editors_get_an_email_after_a_story_is_submitted(

@@ -1,0 +1,206 @@
+"""The story form of the admin, and the inline rows that travel with it (bylines,
+quotes, corrections): validation that needs the whole story, and permissions that
+follow the story's."""
+
+from datetime import datetime
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
+
+from articles import images, revisions, workflow
+from articles.models import Article, Byline, Correction, Quote
+
+
+class ArticleAdminForm(forms.ModelForm):
+    # The modification time the form was loaded with: a save is refused if the
+    # story has been saved since (no silent overwrites).
+    loaded_modified_at = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Article
+        # The admin narrows this per role (read-only fields are left out).
+        fields = [
+            "headline",
+            "slug",
+            "standfirst",
+            "body",
+            "published_at",
+            "expires_at",
+            "section",
+            "tags",
+            "allow_comments",
+            "featured_image",
+            "image_alt",
+            "image_caption",
+            "image_credit",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["loaded_modified_at"].initial = self.instance_token()
+
+    def instance_token(self) -> str:
+        stories = Article.objects.filter(pk=self.instance.pk)
+        if transaction.get_connection().in_atomic_block:
+            # Inside the admin's transaction: hold the row until this save commits,
+            # so two simultaneous saves cannot both pass the check (PostgreSQL;
+            # SQLite's IMMEDIATE transactions already serialise writers).
+            stories = stories.select_for_update()
+        current = stories.values_list("modified_at", flat=True).first()
+        return current.isoformat() if current else ""
+
+    def clean_featured_image(self):
+        image = self.cleaned_data.get("featured_image")
+        if isinstance(image, UploadedFile):
+            return images.prepared_upload(image)  # drops EXIF and appended data
+        return image
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            self._refuse_stale_save()
+        self._check_address(cleaned)
+        return cleaned
+
+    def _refuse_stale_save(self):
+        loaded = self.cleaned_data.get("loaded_modified_at") or ""
+        current = self.instance_token()
+        if loaded == current:
+            return
+        try:
+            since = datetime.fromisoformat(loaded)
+        except ValueError:
+            since = None
+        version = revisions.saved_since(self.instance, since) if since else None
+        if version and version.revision.user:
+            user = version.revision.user
+            who = user.get_full_name() or user.get_username()
+            when = workflow.format_moment(version.revision.date_created)
+        else:
+            who = "Someone"
+            when = workflow.format_moment(datetime.fromisoformat(current))
+        # Show the current token from now on: saving again is a deliberate overwrite.
+        data = self.data.copy()
+        data[self.add_prefix("loaded_modified_at")] = current
+        self.data = data
+        raise ValidationError(
+            f"Not saved: {who} saved this story at {when}, after you opened it. "
+            "Everything you typed is still below. Check their changes in the "
+            "History (it opens in a new tab), then save again to replace their "
+            "version with yours."
+        )
+
+    def _check_address(self, cleaned):
+        slug = cleaned.get("slug") or self.instance.slug
+        published_at = cleaned.get("published_at", self.instance.published_at)
+        if not slug or not published_at:
+            return
+        day = timezone.localdate(published_at)
+        clash = Article.objects.on_day(day).filter(slug=slug)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            self.add_error(
+                "slug" if "slug" in self.fields else None,
+                f"Another story published on {day:%d %b %Y} already uses the "
+                f"address “{slug}”: choose another slug.",
+            )
+
+
+def with_html_source_body(form_class):
+    """The story form with the body as a plain textarea: the rich editor would
+    rewrite hand-written markup, so editors edit the source."""
+
+    class HtmlSourceForm(form_class):
+        body = forms.CharField(
+            required=False,
+            widget=forms.Textarea(
+                attrs={"rows": 30, "class": "vLargeTextField html-source"}
+            ),
+        )
+
+    return HtmlSourceForm
+
+
+class QuoteInlineFormSet(BaseInlineFormSet):
+    """Every "[quote N]" in the body must point at a quote of this story."""
+
+    def clean(self):
+        super().clean()
+        numbers = []
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or not form.cleaned_data:
+                continue
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            if form.cleaned_data.get("number") is not None:
+                numbers.append(form.cleaned_data["number"])
+        duplicates = sorted({n for n in numbers if numbers.count(n) > 1})
+        if duplicates:
+            raise ValidationError(
+                f"Two quotes share the number {duplicates[0]}: give each its own."
+            )
+        missing = sorted(self.instance.placed_quote_numbers() - set(numbers))
+        if missing:
+            placed = ", ".join(f"[quote {n}]" for n in missing)
+            have = ", ".join(str(n) for n in sorted(numbers)) or "none"
+            raise ValidationError(
+                f"The body places {placed}, but this story has no such quote "
+                f"(its quotes are numbered: {have}). Add the quote below or remove "
+                "the placement from the body."
+            )
+
+
+# Inlines: permissions follow the story.
+
+
+class StoryInline:
+    """Inline rows may be changed by whoever may change the story."""
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and self._story_ok(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._story_ok(
+            request, obj
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._story_ok(
+            request, obj
+        )
+
+    def _story_ok(self, request, obj):
+        if obj is None:
+            return True
+        return workflow.allowed(request.user, "change", obj)
+
+
+class BylineInline(StoryInline, admin.TabularInline):
+    model = Byline
+    extra = 1
+    autocomplete_fields = ["author"]
+
+
+class QuoteInline(StoryInline, admin.StackedInline):
+    model = Quote
+    formset = QuoteInlineFormSet
+    extra = 0
+    fields = [
+        ("number", "kind"),
+        "text",
+        ("speaker", "speaker_role"),
+        ("source_name", "source_url", "said_on"),
+    ]
+
+
+class CorrectionInline(StoryInline, admin.TabularInline):
+    model = Correction
+    extra = 0
+    fields = ["kind", "text", "noted_at"]
