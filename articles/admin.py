@@ -7,17 +7,13 @@ pages in revision_admin, the preview pages in preview_admin, and the workflow
 buttons and bulk actions in workflow_admin.
 """
 
-from datetime import timedelta
-
 from django.apps import apps
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, OuterRef, Prefetch, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from js_asset.media import Media
 from reversion.admin import VersionAdmin
@@ -31,6 +27,7 @@ from articles.admin_forms import (
     QuoteInline,
     with_html_source_body,
 )
+from articles.desk import comment_model, pending_comment_counts
 from articles.models import Article, Author, Byline, PreviewLink, Quote, Section
 from articles.preview_admin import PreviewLinkAdmin, PreviewLinksAdminMixin
 from articles.revision_admin import RevisionHistoryAdminMixin
@@ -42,35 +39,6 @@ from newsroom.storage import StorageErrorAdminMixin
 # and creating ArticleAdmin (a VersionAdmin) registers Article itself, without the
 # tag rows, unless it is registered already.
 revisions.register()
-
-
-def comment_model():
-    """comments.Comment when the comments app is installed and can count pending."""
-    try:
-        model = apps.get_model("comments", "Comment")
-    except LookupError:
-        return None
-    if not hasattr(model.objects.all(), "pending"):
-        return None
-    return model
-
-
-def pending_comment_counts(queryset):
-    """Annotate `pending_comments` with one subquery (no query per row)."""
-    Comment = comment_model()
-    if Comment is None:
-        return queryset
-    field = next(f.name for f in Comment._meta.fields if f.related_model is Article)
-    pending = (
-        Comment.objects.all()
-        .pending()
-        .filter(**{field: OuterRef("pk")})
-        .order_by()
-        .values(field)
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return queryset.annotate(pending_comments=Coalesce(Subquery(pending), 0))
 
 
 def prepare_uploads(request) -> None:
@@ -351,23 +319,3 @@ class QuoteAdmin(admin.ModelAdmin):
 
 
 admin.site.register(PreviewLink, PreviewLinkAdmin)
-
-
-def attention(user, now=None) -> dict:
-    """What needs the desk: stories in review, going live within 24 h, comments pending."""
-    now = now or timezone.now()
-    stories = Article.objects.for_desk(user).select_related("section")
-    Comment = comment_model()
-    pending = None
-    if Comment is not None and user.has_module_perms("comments"):
-        pending = Comment.objects.all().pending().count()
-    return {
-        "in_review": list(stories.in_review().order_by("modified_at")[:10]),
-        "in_review_count": stories.in_review().count(),
-        "scheduled": list(
-            stories.scheduled_between(now, now + timedelta(hours=24)).order_by(
-                "published_at"
-            )
-        ),
-        "pending_comments": pending,
-    }

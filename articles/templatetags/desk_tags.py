@@ -3,14 +3,13 @@
 from django import template
 
 from articles import workflow
+from articles.desk import attention
 
 register = template.Library()
 
 
 @register.inclusion_tag("admin/articles/_attention.html", takes_context=True)
 def desk_attention(context):
-    from articles.admin import attention
-
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.admin import comment_model
+from articles.desk import comment_model
 from articles.models import Article, Correction
 from tests.articles.desk import add_form_data, make_staff, post_change
 from tests.factories import make_article, make_author, make_draft, make_section
