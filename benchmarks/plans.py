@@ -1,6 +1,6 @@
 """Which public pages make PostgreSQL read a big table from end to end?
 
-Used by tests/test_indexes.py (at a test-sized data set) and by
+Used by tests/newsroom/test_indexes.py (at a test-sized data set) and by
 `benchmarks/run.py --explain` (on the benchmark's data, e.g. 100,000 stories). Each page is requested in-process, its
 SELECTs are captured and EXPLAINed, and every "Seq Scan" on a big table is reported.
 """

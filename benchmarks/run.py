@@ -461,7 +461,7 @@ def report(args, env, data, queries, rows, ceilings, comments, single) -> str:
 
 
 def explain_step(args) -> str:
-    """The query-plan check of tests/test_indexes.py on this run's data."""
+    """The query-plan check of tests/newsroom/test_indexes.py on this run's data."""
     from django.db import connection
     from django.test import Client
 

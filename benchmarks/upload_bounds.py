@@ -150,7 +150,7 @@ def measure_lock(env: dict, png: Path) -> None:
     from django.test import Client
 
     from articles.models import Article
-    from tests.articles.desk import add_form_data
+    from tests.support.desk import add_form_data
 
     editor = get_user_model().objects.create_superuser("bench", "b@example.com", "x")
     client = Client()

@@ -2,7 +2,7 @@
 
 The template engine is slow for a widget this simple, and the comment form under
 every story has nine (figures: docs/architecture.md, "The speed code"). The markup
-is exactly that of Django's own templates (tests/test_formrender.py compares the
+is exactly that of Django's own templates (tests/newsroom/test_formrender.py compares the
 two); any other widget still goes through its template.
 """
 

@@ -269,7 +269,7 @@ PAGE_CACHE_MAX_AGE = env_int("PAGE_CACHE_MAX_AGE", 10)
 # The query parameters each public view reads, by URL name. For an anonymous reader
 # every other parameter (?utm_source=, ?fbclid=, junk) is dropped before the view
 # runs, so it neither renders nor stores a page of its own. A view that starts
-# reading a parameter adds it here (tests/test_crawl.py exercises every one).
+# reading a parameter adds it here (tests/newsroom/test_crawl.py exercises every one).
 _LIST = ["page"]
 _STORY = ["cpage", "replytocom", "unapproved", "moderation-hash"]  # comments
 PAGE_CACHE_QUERY_PARAMETERS = {

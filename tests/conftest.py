@@ -1,11 +1,12 @@
 import os
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.core.cache import caches
 
+from tests.support.users import user_with_perms
+
 # The `chromium` fixture (Debian's Chromium through Playwright).
-pytest_plugins = ["tests.browser"]
+pytest_plugins = ["tests.support.browser"]
 
 
 @pytest.fixture(scope="session")
@@ -30,11 +31,11 @@ def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     # Tasks run on the spot, so a test sees their effect at once; the queue itself
-    # is proved in tests/test_tasks*.py.
+    # is proved in tests/newsroom/test_tasks*.py.
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
     }
-    # The page cache is exercised by tests/test_pagecache.py; elsewhere every
+    # The page cache is exercised by tests/newsroom/test_pagecache.py; elsewhere every
     # request reaches its view, so query counts and fresh-data checks stay exact.
     settings.PAGE_CACHE_SECONDS = 0
     # The local-memory page cache's version stamp (and any other var/ file) lives
@@ -55,30 +56,6 @@ def superuser(django_user_model):
     return django_user_model.objects.create_superuser(
         "chief", "chief@example.com", "pw"
     )
-
-
-def user_with_perms(django_user_model, username: str, *codenames: str):
-    user = django_user_model.objects.create_user(
-        username, f"{username}@example.com", "pw"
-    )
-    user.is_staff = True
-    user.save()
-    for codename in codenames:
-        app_label, code = codename.split(".")
-        user.user_permissions.add(
-            Permission.objects.get(content_type__app_label=app_label, codename=code)
-        )
-    return user
-
-
-def user_in_group(django_user_model, username: str, group_name: str):
-    user = django_user_model.objects.create_user(
-        username, f"{username}@example.com", "pw"
-    )
-    user.is_staff = True
-    user.save()
-    user.groups.add(Group.objects.get(name=group_name))
-    return user
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from articles.desk import comment_model
 from articles.models import Article, Correction
-from tests.articles.desk import add_form_data, make_staff, post_change
-from tests.factories import make_article, make_author, make_draft, make_section
+from tests.support.desk import add_form_data, make_staff, post_change
+from tests.support.factories import make_article, make_author, make_draft, make_section
 
 pytestmark = pytest.mark.django_db
 
@@ -227,7 +227,7 @@ def test_a_new_story_from_a_staff_member_starts_with_their_byline(
 @pytest.mark.skipif(comment_model() is None, reason="the comments app is not installed")
 def test_pending_and_approved_counts_come_without_a_query_per_row(client, editor):
     from comments.models import Comment
-    from tests.factories import make_comment
+    from tests.support.factories import make_comment
 
     client.force_login(editor)
     story = make_article(headline="Discussed")

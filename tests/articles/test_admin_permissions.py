@@ -11,13 +11,13 @@ from django.utils import timezone
 from reversion.models import Version
 
 from articles.models import Article, PreviewLink
-from tests.articles.desk import (
+from tests.support.desk import (
     add_form_data,
     change_url,
     make_staff,
     post_change,
 )
-from tests.factories import make_article, make_draft
+from tests.support.factories import make_article, make_draft
 
 pytestmark = pytest.mark.django_db
 
@@ -200,7 +200,7 @@ def test_the_refused_publish_keeps_the_contributors_edits_and_says_why(
 
 
 def test_a_byline_makes_a_story_the_contributors_own(client, django_user_model):
-    from tests.factories import make_author
+    from tests.support.factories import make_author
 
     contributor = make_staff(django_user_model, "Contributor")
     story = make_draft(authors=[make_author(user=contributor)])

@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from articles.models import Article
-from tests.articles.desk import add_form_data, make_staff
-from tests.factories import make_article
+from tests.support.desk import add_form_data, make_staff
+from tests.support.factories import make_article
 
 pytestmark = pytest.mark.django_db
 

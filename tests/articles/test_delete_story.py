@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from articles.models import Article
 from comments.models import Comment
-from tests.articles.desk import make_staff
-from tests.factories import make_article, make_comment
+from tests.support.desk import make_staff
+from tests.support.factories import make_article, make_comment
 
 pytestmark = pytest.mark.django_db
 

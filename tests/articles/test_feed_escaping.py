@@ -9,43 +9,28 @@ the payload as the text the contributor typed.
 
 import html
 import xml.etree.ElementTree as ET
-from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
 
-from tests.factories import make_article, make_author, make_comment, make_section
+from tests.support.escaping import PAYLOADS, Elements
+from tests.support.factories import (
+    make_article,
+    make_author,
+    make_comment,
+    make_section,
+)
 
 pytestmark = pytest.mark.django_db
-
-PAYLOADS = [
-    "<img src=x onerror=alert(1)>",
-    "<svg onload=alert(1)>",
-    "<script>alert(1)</script>",
-    '"><iframe src="javascript:alert(1)"></iframe>',
-    "<a href=\"javascript:alert(1)\">click</a> &amp; <b onmouseover='x'>bold</b>",
-    "&lt;img src=x onerror=alert(1)&gt;",  # an imported, already-escaped excerpt
-]
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 CONTENT_ENCODED = "{http://purl.org/rss/1.0/modules/content/}encoded"
 
 
-class _Elements(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.found = []
-
-    def handle_starttag(self, tag, attrs):
-        self.found.append((tag, attrs))
-
-    handle_startendtag = handle_starttag
-
-
 def live_markup(fragment: str) -> list:
     """Elements of an HTML fragment that can run script or load something: img,
     svg, script, iframe, or any element with an on* or javascript: attribute."""
-    parser = _Elements()
+    parser = Elements()
     parser.feed(fragment)
     parser.close()
     return [

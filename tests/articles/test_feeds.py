@@ -8,13 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from tests.articles.discovery import (
+from tests.support.discovery import (
     MARKER,
     UNSEEN_KINDS,
     published_story,
     unseen_story,
 )
-from tests.factories import image_file, make_article, make_author, make_section
+from tests.support.factories import image_file, make_article, make_author, make_section
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,12 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Correction
-from tests.factories import make_article, make_author, make_comment, make_section
+from tests.support.factories import (
+    make_article,
+    make_author,
+    make_comment,
+    make_section,
+)
 
 pytestmark = pytest.mark.django_db
 

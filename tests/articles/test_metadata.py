@@ -10,8 +10,8 @@ from django.utils.html import escape
 
 from articles import seo
 from articles.models import Article, Correction
-from tests.articles.discovery import UNSEEN_KINDS, published_story, unseen_story
-from tests.factories import make_author, make_section
+from tests.support.discovery import UNSEEN_KINDS, published_story, unseen_story
+from tests.support.factories import make_author, make_section
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from django.urls import resolve
 from django.utils import timezone
 
 from articles.models import Article, unique_slug
-from tests.conftest import user_with_perms
-from tests.factories import image_file, make_article, make_draft
+from tests.support.factories import image_file, make_article, make_draft
+from tests.support.users import user_with_perms
 
 pytestmark = pytest.mark.django_db
 

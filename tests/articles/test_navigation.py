@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.navigation import public_tags, story_navigation
-from tests.articles.discovery import UNSEEN_KINDS, published_story, unseen_story
-from tests.factories import make_article, make_section
+from tests.support.discovery import UNSEEN_KINDS, published_story, unseen_story
+from tests.support.factories import make_article, make_section
 
 pytestmark = pytest.mark.django_db
 

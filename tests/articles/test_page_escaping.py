@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from tests.articles.test_feed_escaping import PAYLOADS, _Elements
-from tests.factories import make_article, make_author, make_section
+from tests.support.escaping import PAYLOADS, Elements
+from tests.support.factories import make_article, make_author, make_section
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def test_story_page_head_and_json_ld_keep_plain_text_as_text(client, payload):
         tags=[f"tag {payload}"],
     )
     page = client.get(story.get_absolute_url()).content.decode()
-    elements = _Elements()
+    elements = Elements()
     elements.feed(page.split("</head>")[0])
     assert not [tag for tag, _ in elements.found if tag in {"img", "svg", "iframe"}]
     assert not [

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from articles import previews
 from articles.models import PreviewLink
-from tests.articles.desk import make_staff
-from tests.factories import make_article, make_draft
+from tests.support.desk import make_staff
+from tests.support.factories import make_article, make_draft
 
 pytestmark = pytest.mark.django_db
 

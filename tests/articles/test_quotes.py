@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Quote
-from tests.articles.discovery import UNSEEN_KINDS, published_story, unseen_story
+from tests.support.discovery import UNSEEN_KINDS, published_story, unseen_story
 
 pytestmark = pytest.mark.django_db
 

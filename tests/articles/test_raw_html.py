@@ -6,8 +6,8 @@ import pytest
 
 from articles.models import Article
 from articles.sanitize import sanitize_trusted_body
-from tests.articles.desk import make_staff, post_change
-from tests.factories import make_draft
+from tests.support.desk import make_staff, post_change
+from tests.support.factories import make_draft
 
 pytestmark = pytest.mark.django_db
 

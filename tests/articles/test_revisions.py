@@ -5,8 +5,8 @@ from django.urls import reverse
 from reversion.models import Version
 
 from articles.models import Article
-from tests.articles.desk import change_form_data, make_staff, post_change
-from tests.factories import image_file, make_author, make_draft, make_section
+from tests.support.desk import change_form_data, make_staff, post_change
+from tests.support.factories import image_file, make_author, make_draft, make_section
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from articles.models import Article, Quote, SearchEntry
 from articles.search import MAX_QUERY_LENGTH, query_terms, search_articles
 from articles.searchtext import SHOWN_FIELDS, SNIPPET_SOURCE_CHARS, SNIPPET_TABLE
-from tests.articles.discovery import MARKER, UNSEEN_KINDS, published_story, unseen_story
-from tests.factories import make_article
+from tests.support.discovery import MARKER, UNSEEN_KINDS, published_story, unseen_story
+from tests.support.factories import make_article
 
 pytestmark = pytest.mark.django_db
 

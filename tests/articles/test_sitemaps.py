@@ -9,8 +9,8 @@ from django.utils.dateparse import parse_datetime
 
 from articles import sitemaps
 from articles.models import Article
-from tests.articles.discovery import MARKER, UNSEEN_KINDS, published_story, unseen_story
-from tests.factories import make_article, make_author, make_section
+from tests.support.discovery import MARKER, UNSEEN_KINDS, published_story, unseen_story
+from tests.support.factories import make_article, make_author, make_section
 
 pytestmark = pytest.mark.django_db
 

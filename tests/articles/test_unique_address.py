@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from articles.models import Article
-from tests.factories import make_article, make_draft
+from tests.support.factories import make_article, make_draft
 
 pytestmark = pytest.mark.django_db
 

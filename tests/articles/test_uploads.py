@@ -10,8 +10,8 @@ from django.urls import reverse
 from PIL import Image
 
 from articles.models import Article
-from tests.articles.desk import add_form_data, make_staff
-from tests.factories import image_file
+from tests.support.desk import add_form_data, make_staff
+from tests.support.factories import image_file
 
 pytestmark = pytest.mark.django_db
 

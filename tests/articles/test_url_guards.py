@@ -12,7 +12,12 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from tests.factories import make_article, make_author, make_comment, make_section
+from tests.support.factories import (
+    make_article,
+    make_author,
+    make_comment,
+    make_section,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from tests.factories import make_article, make_author, make_draft, make_section
+from tests.support.factories import make_article, make_author, make_draft, make_section
 
 pytestmark = pytest.mark.django_db
 

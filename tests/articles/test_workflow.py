@@ -15,8 +15,8 @@ from reversion.models import Version
 
 from articles import workflow
 from articles.models import Article, ArticleRedirect
-from tests.articles.desk import add_form_data, make_staff, post_change
-from tests.factories import make_article, make_draft
+from tests.support.desk import add_form_data, make_staff, post_change
+from tests.support.factories import make_article, make_draft
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from articles.models import Article
 from comments.models import Comment, DiscussionSettings
-from tests.conftest import user_in_group, user_with_perms
-from tests.factories import make_article, make_comment
+from tests.support.factories import make_article, make_comment
+from tests.support.users import user_in_group, user_with_perms
 
 pytestmark = pytest.mark.django_db
 

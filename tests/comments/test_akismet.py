@@ -13,9 +13,9 @@ from django.urls import reverse
 from comments import akismet
 from comments.models import Comment, DiscussionSettings
 from comments.moderation import screen
-from tests.comments.helpers import form_data
-from tests.conftest import user_in_group
-from tests.factories import make_article
+from tests.support.comments import form_data
+from tests.support.factories import make_article
+from tests.support.users import user_in_group
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import os
 import pytest
 
 from comments.models import Comment
-from tests.factories import make_article
+from tests.support.factories import make_article
 
 
 @pytest.mark.browser

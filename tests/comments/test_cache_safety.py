@@ -7,8 +7,8 @@ from django.test import Client
 from django.urls import reverse
 
 from comments.models import Comment
-from tests.comments.helpers import form_data
-from tests.factories import make_article
+from tests.support.comments import form_data
+from tests.support.factories import make_article
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comments.models import Comment
-from tests.factories import make_article, make_comment
+from tests.support.factories import make_article, make_comment
 
 pytestmark = pytest.mark.django_db
 HELD_COOKIE = "comments_held"  # sent only to the comment endpoints

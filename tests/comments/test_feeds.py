@@ -3,7 +3,7 @@ import pytest
 from django.urls import reverse
 
 from comments.models import Comment
-from tests.factories import make_article, make_comment, make_draft
+from tests.support.factories import make_article, make_comment, make_draft
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 
 from comments.forms import CommentForm
 from comments.models import Comment, DiscussionSettings
-from tests.comments.helpers import form_data
-from tests.factories import make_article
+from tests.support.comments import form_data
+from tests.support.factories import make_article
 
 pytestmark = pytest.mark.django_db
 

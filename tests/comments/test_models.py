@@ -4,7 +4,7 @@ from django.db import IntegrityError, connection, transaction
 
 from articles.models import Article
 from comments.models import Comment
-from tests.factories import make_article, make_comment
+from tests.support.factories import make_article, make_comment
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from comments.moderation import (
     normalise_for_matching,
     screen,
 )
-from tests.conftest import user_in_group
-from tests.factories import make_article, make_comment
+from tests.support.factories import make_article, make_comment
+from tests.support.users import user_in_group
 
 pytestmark = pytest.mark.django_db
 

@@ -12,10 +12,10 @@ from django_tasks_db.models import DBTaskResult
 import newsroom.settings as site_settings
 from comments.models import Comment, DiscussionSettings
 from comments.notifications import moderator_emails, notify_moderators
-from tests.comments.helpers import form_data, post_url
-from tests.conftest import user_in_group
-from tests.factories import make_article, make_comment
-from tests.mail_servers import HangingServer
+from tests.support.comments import form_data, post_url
+from tests.support.factories import make_article, make_comment
+from tests.support.mail_servers import HangingServer
+from tests.support.users import user_in_group
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from django.test import Client
 from django.utils import timezone
 
 from comments.models import Comment
-from tests.comments.helpers import form_data, page, post_url
-from tests.factories import make_article, make_comment
+from tests.support.comments import form_data, page, post_url
+from tests.support.factories import make_article, make_comment
 
 pytestmark = pytest.mark.django_db
 

@@ -15,9 +15,9 @@ from django.utils import timezone
 from comments import moderation
 from comments.models import Comment
 from comments.protection import sign_timestamp
-from tests.comments.helpers import comments_section, form_data, page, post_url
-from tests.conftest import user_in_group
-from tests.factories import make_article, make_comment
+from tests.support.comments import comments_section, form_data, page, post_url
+from tests.support.factories import make_article, make_comment
+from tests.support.users import user_in_group
 
 pytestmark = pytest.mark.django_db
 

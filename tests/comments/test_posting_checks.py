@@ -12,8 +12,8 @@ from django.utils import timezone
 from comments import posting
 from comments.forms import CommentForm
 from comments.models import Comment, DiscussionSettings
-from tests.comments.helpers import form_data
-from tests.factories import make_article, make_comment, make_draft
+from tests.support.comments import form_data
+from tests.support.factories import make_article, make_comment, make_draft
 
 pytestmark = pytest.mark.django_db
 

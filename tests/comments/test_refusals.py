@@ -14,8 +14,8 @@ from django.utils import timezone
 from articles.models import Article
 from comments import posting
 from comments.models import Comment, DiscussionSettings
-from tests.comments.helpers import form_data, page, post_url
-from tests.factories import make_article, make_comment, make_draft
+from tests.support.comments import form_data, page, post_url
+from tests.support.factories import make_article, make_comment, make_draft
 
 pytestmark = pytest.mark.django_db
 

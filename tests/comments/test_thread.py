@@ -11,7 +11,7 @@ from django.utils import timezone
 from comments.models import Comment, DiscussionSettings
 from comments.preview import preview_url
 from comments.thread import thread_for
-from tests.factories import make_article, make_comment
+from tests.support.factories import make_article, make_comment
 
 pytestmark = pytest.mark.django_db
 

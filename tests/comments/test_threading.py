@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comments.models import Comment, DiscussionSettings
-from tests.comments.helpers import comments_section, form_data, page, post_url
-from tests.factories import make_article, make_comment
+from tests.support.comments import comments_section, form_data, page, post_url
+from tests.support.factories import make_article, make_comment
 
 pytestmark = pytest.mark.django_db
 

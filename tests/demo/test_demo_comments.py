@@ -4,7 +4,7 @@ from django.core.management import call_command
 from articles.models import Article
 from comments.models import Comment
 from demo.comments import load_demo_comments
-from tests.factories import make_article
+from tests.support.factories import make_article
 
 pytestmark = pytest.mark.django_db
 

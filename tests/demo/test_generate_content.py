@@ -158,7 +158,7 @@ def test_comments_are_threaded_and_counted_on_their_story():
 @pytest.mark.skipif(not comments_installed(), reason="comments app not installed")
 def test_existing_stories_become_hot_with_hundreds_of_comments():
     from comments.models import Comment
-    from tests.factories import make_article
+    from tests.support.factories import make_article
 
     hot = make_article(headline="Breaking")
     generate(stories=50, comments=4000)

@@ -22,7 +22,7 @@ from taggit.models import Tag
 
 from articles.models import Article, Author, Quote, Section
 from comments.models import Comment
-from tests.factories import image_file, make_author
+from tests.support.factories import image_file, make_author
 from wordpress.models import WordPressImport
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ import pytest
 
 from articles.models import Article, Author
 from comments.models import Comment
-from tests.factories import image_file
-from tests.wordpress.helpers import row, run_import
+from tests.support.factories import image_file
+from tests.support.wordpress import row, run_import
 from wordpress.models import WordPressImport
 
 pytestmark = pytest.mark.django_db

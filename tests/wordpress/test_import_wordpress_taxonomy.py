@@ -10,7 +10,7 @@ import pytest
 from taggit.models import Tag
 
 from articles.models import Article, Section
-from tests.wordpress.helpers import row, run_import
+from tests.support.wordpress import row, run_import
 from wordpress.models import WordPressImport
 
 pytestmark = pytest.mark.django_db

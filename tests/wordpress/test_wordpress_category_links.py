@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.factories import make_section
+from tests.support.factories import make_section
 
 pytestmark = pytest.mark.django_db
 

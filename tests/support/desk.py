@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from tests.conftest import user_in_group
+from tests.support.users import user_in_group
 
 
 def make_staff(django_user_model, role: str, username: str | None = None):

@@ -4,7 +4,7 @@ Two gunicorn instances on different loopback ports run on the same PostgreSQL
 (a database created and dropped for the run), the same Redis (a per-run key
 prefix) and a local moto S3 server. Nothing else is shared: each has its own var
 directory, and neither serves media from disk. Run by ``.ci/two-servers``
-(``NEWSROOM_TWO_SERVERS=1 pytest -m twoservers tests/test_two_servers.py``).
+(``NEWSROOM_TWO_SERVERS=1 pytest -m twoservers tests/newsroom/test_two_servers.py``).
 
 Each check needs a feature built elsewhere (comments, the page cache, the
 editorial admin); a check whose feature is missing is skipped and says why.
@@ -24,8 +24,8 @@ import requests
 from django.conf import settings
 from PIL import Image
 
-from tests.ops_support import moto_s3
-from tests.two_servers_support import (
+from tests.support.ops import moto_s3
+from tests.support.two_servers import (
     admin_session,
     cluster_running,
     nginx_available,

@@ -18,12 +18,12 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from articles.models import Article, ArticleRedirect
-from tests.factories import make_article
+from tests.support.factories import make_article
 from wordpress.models import WordPressImport
 
 pytestmark = pytest.mark.django_db
 
-WXR = Path(__file__).parent / "fixtures" / "wxr" / "site-a.xml"
+WXR = Path(__file__).parents[1] / "fixtures" / "wxr" / "site-a.xml"
 # What a reader's browser or an intermediary might compare between miss and hit.
 PUBLIC_HEADERS = ("Content-Type", "Location", "Cache-Control", "Vary")
 STARTING_POINTS = [

@@ -9,9 +9,9 @@ from django_tasks_db.models import DBTaskResult
 import newsroom.settings as site_settings
 from articles.workflow import email_reviewers
 from newsroom.mail import subject_line
-from tests.articles.desk import make_staff, post_change
-from tests.factories import make_draft
-from tests.mail_servers import HangingServer
+from tests.support.desk import make_staff, post_change
+from tests.support.factories import make_draft
+from tests.support.mail_servers import HangingServer
 
 pytestmark = pytest.mark.django_db
 

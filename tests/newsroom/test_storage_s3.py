@@ -10,12 +10,12 @@ from pathlib import Path
 import boto3
 import pytest
 
-from tests.factories import image_file, make_article
-from tests.ops_support import BUCKET, S3_KEYS, moto_s3, s3_storages
+from tests.support.factories import image_file, make_article
+from tests.support.ops import BUCKET, S3_KEYS, moto_s3, s3_storages
 
 pytestmark = pytest.mark.django_db
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

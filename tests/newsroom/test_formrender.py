@@ -7,7 +7,7 @@ from django.forms.renderers import DjangoTemplates
 from comments.forms import CommentForm
 from comments.models import DiscussionSettings
 from newsroom.formrender import DirectWidgetRenderer
-from tests.factories import make_article
+from tests.support.factories import make_article
 
 NASTY = "He said \"<b>no</b>\" & left\n'quietly'"
 

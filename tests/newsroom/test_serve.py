@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parents[2]
 
 
 def get(port: int, path: str = "/healthz", timeout: float = 30) -> tuple[int, float]:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core import signing
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parents[2]
 
 
 def start_django(env: dict) -> subprocess.CompletedProcess:

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import requests
 
-from tests.ops_support import BUCKET, S3_KEYS, free_port, wait_for_port
+from tests.support.ops import BUCKET, S3_KEYS, free_port, wait_for_port
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parents[2]
 PG_URL = os.environ.get("TWO_SERVERS_PG_URL", "postgres://postgres@127.0.0.1:5432")
 REDIS_URL = os.environ.get("TWO_SERVERS_REDIS_URL", "redis://127.0.0.1:6379/0")
 ADMIN_USER, ADMIN_PASSWORD = "desk-chief", secrets.token_urlsafe(12)

@@ -19,13 +19,13 @@ from django_tasks_db.models import DBTaskResult
 import newsroom.settings as site_settings
 from comments.models import Comment
 from comments.notifications import notify_moderators
-from tests.conftest import user_in_group
-from tests.factories import make_article, make_comment
-from tests.mail_servers import refusing_port
+from tests.support.factories import make_article, make_comment
+from tests.support.mail_servers import refusing_port
+from tests.support.users import user_in_group
 
 pytestmark = pytest.mark.django_db
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parents[2]
 
 
 def run_worker():

@@ -19,8 +19,8 @@ from django.urls import path
 from articles.models import Article, Section
 from newsroom import urls as newsroom_urls
 from newsroom.storage import STORAGE_ERROR_MESSAGE, StorageErrorAdminMixin
-from tests.factories import image_file, make_article
-from tests.ops_support import (
+from tests.support.factories import image_file, make_article
+from tests.support.ops import (
     TcpProxy,
     free_port,
     moto_s3,
@@ -180,7 +180,7 @@ def test_redis_hanging_costs_one_socket_timeout_then_serves_without_it(settings)
 def test_redis_down_comments_still_post(client, settings):
     pytest.importorskip("comments.views")
     from comments.models import Comment
-    from tests.comments.helpers import form_data
+    from tests.support.comments import form_data
 
     settings.CACHES = closed_port_redis()
     article = make_article()
@@ -291,7 +291,7 @@ def test_comment_is_not_half_written_when_the_database_fails_midway(
 ):
     pytest.importorskip("comments.views")
     from comments.models import Comment
-    from tests.comments.helpers import form_data
+    from tests.support.comments import form_data
 
     article = make_article()
     client_without_raise.force_login(superuser)  # a moderator's comment is approved

@@ -5,7 +5,7 @@ import json
 import pytest
 from django.db import OperationalError, connection
 
-from tests.ops_support import free_port
+from tests.support.ops import free_port
 
 pytestmark = pytest.mark.django_db
 

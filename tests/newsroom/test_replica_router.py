@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article, Section
 from newsroom import routers
-from tests.factories import make_article
+from tests.support.factories import make_article
 
 REPLICA = "replica1"
 
@@ -181,7 +181,7 @@ def test_replica_alias_from_the_environment_is_added_to_databases():
             "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/news",
             "DATABASE_REPLICA_URLS": "postgres://reader@10.0.0.9:5432/news",
         },
-        cwd=Path(__file__).resolve().parent.parent,
+        cwd=Path(__file__).resolve().parents[2],
         capture_output=True,
         text=True,
         timeout=60,

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from newsroom.requestlog import JsonFormatter
-from tests.factories import make_article
+from tests.support.factories import make_article
 
 pytestmark = pytest.mark.django_db
 

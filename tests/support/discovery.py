@@ -12,7 +12,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from articles.models import Article
-from tests.factories import make_article, make_author, make_section
+from tests.support.factories import make_article, make_author, make_section
 
 MARKER = "zanzibar"
 UNSEEN_KINDS = ["draft", "review", "scheduled"]

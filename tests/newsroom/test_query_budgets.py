@@ -14,7 +14,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from articles.models import Article, Correction
-from tests.factories import make_article, make_author, make_section
+from tests.support.factories import make_article, make_author, make_section
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.mail_servers import refusing_port
+from tests.support.mail_servers import refusing_port
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("REDIS_URL", "")
 
 # RQ must build django-tasks-rq's jobs, which know how to run a Task.
@@ -26,7 +26,7 @@ ENQUEUE = """
 from django.contrib.auth import get_user_model
 from comments.models import Comment
 from comments.notifications import notify_moderators
-from tests.factories import make_article, make_comment
+from tests.support.factories import make_article, make_comment
 get_user_model().objects.create_superuser("mod", "mod@example.com", "pw")
 comment = make_comment(make_article(headline="Ferry on Redis"), status=Comment.Status.PENDING)
 print(notify_moderators.enqueue(comment.pk).id)

@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.test import RequestFactory
 from django.urls import reverse
 
-from tests.factories import make_article
+from tests.support.factories import make_article
 
 pytestmark = pytest.mark.django_db
 

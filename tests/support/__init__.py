@@ -1,0 +1,1 @@
+"""Helpers shared by the test packages (factories, users, browsers, servers)."""
