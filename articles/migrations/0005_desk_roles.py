@@ -1,4 +1,4 @@
-"""The newsroom's roles as groups. See articles/workflow.py and the README.
+"""The newsroom's roles as groups. See articles/workflow.py and docs/workflow.md.
 
 The permission lists are written out here (not imported) so this migration keeps
 meaning the same thing however the code changes later.

@@ -173,7 +173,7 @@ class Article(models.Model):
                 name="article_address",
             ),
         ]
-        # The roles in articles/workflow.py are built from these (see the README).
+        # The roles in articles/workflow.py are built from these (see docs/workflow.md).
         permissions = [
             ("change_own_article", "Can write and edit own stories"),
             ("publish_own_article", "Can publish, schedule and unpublish own stories"),
