@@ -32,8 +32,8 @@ from django.db import transaction
 
 from articles.models import Article, Quote, SearchEntry, unique_slug
 from newsroom.pagecache import content_changed
-from wordpress.addresses import AddressChanges
-from wordpress.body import convert_body, rewrite_urls
+from wordpress.addresses import AddressChanges, rewrite_urls
+from wordpress.body import convert_body
 from wordpress.bylines import BylineImport, author_logins
 from wordpress.comment_import import import_comments
 from wordpress.images import ImageImport
