@@ -12,7 +12,6 @@ editor would place it here.
 import html
 import json
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from html.parser import HTMLParser
@@ -463,43 +462,3 @@ def autop(text: str) -> str:
             paragraphs.append("<p>" + re.sub(r"\s*\n\s*", "<br>\n", chunk) + "</p>")
     text = "\n".join(paragraphs)
     return re.sub(r"\x00pre(\d+)\x00", lambda m: kept[int(m.group(1))], text)
-
-
-IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]*)(")', re.IGNORECASE)
-LINK_HREF = re.compile(r'(<a\b[^>]*?\bhref=")([^"]*)(")', re.IGNORECASE)
-# Addresses that exist here too: dated story URLs and /?p=ID.
-SAME_ON_BOTH = re.compile(r"^(/\d{4}/\d{2}/\d{2}/[^/?#]+/?|/?\?p=\d+)(#[\w-]*)?$")
-
-
-def rewrite_urls(
-    clean_html: str, *, image_url: Callable[[str], str | None], site_urls: list[str]
-) -> str:
-    """Point inline images at our own copies, and links to the old site's stories at
-    the same paths here. `image_url(old)` returns the new URL or None to keep it."""
-
-    def image(match):
-        new = image_url(html.unescape(match.group(2)))
-        if new is None:
-            return match.group(0)
-        return f"{match.group(1)}{html.escape(new)}{match.group(3)}"
-
-    prefixes = sorted(
-        {u.rstrip("/") for url in site_urls if url for u in _both_schemes(url)},
-        key=len,
-        reverse=True,
-    )
-
-    def link(match):
-        old = html.unescape(match.group(2))
-        for prefix in prefixes:
-            if old.startswith(prefix) and SAME_ON_BOTH.match(old[len(prefix) :] or "/"):
-                path = old[len(prefix) :]
-                return f"{match.group(1)}{html.escape(path)}{match.group(3)}"
-        return match.group(0)
-
-    return LINK_HREF.sub(link, IMG_SRC.sub(image, clean_html))
-
-
-def _both_schemes(url: str) -> list[str]:
-    rest = url.split("://", 1)[-1]
-    return [f"http://{rest}", f"https://{rest}"]

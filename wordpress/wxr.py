@@ -12,12 +12,13 @@ import re
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
+from django.utils import timezone
 
 SUPPORTED_VERSIONS = ("1.0", "1.1", "1.2")
 WP_NAMESPACE = re.compile(r"^https?://wordpress\.org/export/(\d+\.\d+)/$")
@@ -95,6 +96,17 @@ def parse_wp_date(value: str) -> datetime | None:
         return datetime.strptime(value, "%Y-%m-%d %H:%M:%S")
     except ValueError:
         return None
+
+
+def aware_time(gmt_text: str, local_text: str) -> datetime | None:
+    """WordPress's GMT time when it has one, else its local time read in TIME_ZONE."""
+    gmt = parse_wp_date(gmt_text)
+    if gmt is not None:
+        return gmt.replace(tzinfo=UTC)
+    local = parse_wp_date(local_text)
+    if local is not None:
+        return timezone.make_aware(local)
+    return None
 
 
 def open_export(path: Path):

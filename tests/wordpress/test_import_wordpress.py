@@ -548,12 +548,12 @@ def test_password_protected_post_is_imported_as_a_draft(tmp_path, client):
 def test_comments_that_cannot_be_saved_are_reported_and_the_story_stays(monkeypatch):
     from django.db import IntegrityError
 
-    from wordpress import importer
+    from wordpress import comment_import
 
     def refuse(self):
         raise IntegrityError("UNIQUE constraint failed: comments_comment.fingerprint")
 
-    monkeypatch.setattr(importer.CommentImport, "run", refuse)
+    monkeypatch.setattr(comment_import.CommentImport, "run", refuse)
     report = run_import()
     assert story(11).headline.startswith("Putin congratulates Trump")
     assert not Comment.objects.exists()

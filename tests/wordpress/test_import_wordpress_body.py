@@ -1,4 +1,4 @@
-"""WordPress post HTML → our story body and embedded quotes (articles/wordpress/body.py)."""
+"""WordPress post HTML → our story body and embedded quotes (wordpress/body.py)."""
 
 from datetime import date
 

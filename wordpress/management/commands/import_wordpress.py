@@ -6,7 +6,8 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 
 from newsroom.progress import ProgressBar
-from wordpress.importer import WordPressImporter, site_key
+from wordpress.importer import WordPressImporter
+from wordpress.sites import site_key
 from wordpress.wxr import WXRError
 
 
