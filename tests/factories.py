@@ -69,11 +69,11 @@ def make_library_image(
     *, alt_text="Crowds on the bridge", user=None, size=(1200, 800), **details
 ):
     """A library image with its renditions made (as after the upload commits);
-    each call's picture is a different colour, so no two are duplicates."""
+    each call's file is different (a JPEG comment), so no two are duplicates."""
     n = next(_counter)
-    upload = image_file(
-        f"photo-{n}.jpg", size=size, color=(n % 256, n // 256 % 256, 90)
-    )
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(buffer, "JPEG", comment=f"n{n}")
+    upload = SimpleUploadedFile(f"photo-{n}.jpg", buffer.getvalue(), "image/jpeg")
     with TestCase.captureOnCommitCallbacks(execute=True):
         outcome = uploads.add_upload(upload, alt_text=alt_text, user=user, **details)
     image = outcome.image or outcome.existing
