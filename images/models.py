@@ -66,8 +66,6 @@ def _fraction_validators():
 class Image(models.Model):
     file = models.ImageField(
         upload_to="library/%Y/%m/",
-        width_field="width",
-        height_field="height",
         max_length=255,
         help_text="Stored re-encoded under a random name, without EXIF or GPS data.",
     )
@@ -103,6 +101,9 @@ class Image(models.Model):
         validators=_fraction_validators(),
         help_text="0 is the top edge, 1 the bottom.",
     )
+    # Set from the re-encoded file at upload (images/uploads.py), not through
+    # ImageField's width_field: that re-reads the file whenever a row loads
+    # with them empty, an object-store request per row of a list.
     width = models.PositiveIntegerField(editable=False, null=True)
     height = models.PositiveIntegerField(editable=False, null=True)
     byte_size = models.PositiveBigIntegerField(

@@ -9,6 +9,7 @@ held only for the INSERT.
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.core.files.images import get_image_dimensions
 from django.db import transaction
 
 from images import processing, renditions
@@ -51,8 +52,11 @@ def add_upload(uploaded, *, alt_text: str, user, **details) -> Outcome:
         return Outcome(
             name, error=f"The file is damaged. {processing.accepted_summary()}"
         )
+    width, height = get_image_dimensions(encoded)
     image = Image(
         original_name=name[:255],
+        width=width,
+        height=height,
         alt_text=alt_text.strip()[:300],
         content_hash=digest,
         byte_size=encoded.size,
