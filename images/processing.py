@@ -126,6 +126,11 @@ def validate_image_upload(uploaded) -> None:
             image_format = probe.format
             mode = probe.mode
             width, height = probe.size
+    except Image.DecompressionBombError as exc:  # Pillow's own cap, at 2× its warning
+        raise _refused(
+            "The image has far more pixels than the "
+            f"{settings.IMAGE_MAX_PIXELS // 1_000_000} megapixel limit."
+        ) from exc
     except READ_ERRORS as exc:
         raise _refused(f"The file is {_looks_like(uploaded)}.") from exc
     finally:

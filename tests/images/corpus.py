@@ -75,6 +75,10 @@ def refused_files() -> dict[str, tuple[SimpleUploadedFile, str]]:
             SimpleUploadedFile("bomb.png", png_claiming(10_000, 10_000), "image/png"),
             "10000×10000 pixels, more than the 50 megapixel limit",
         ),
+        "gigapixel-bomb": (
+            SimpleUploadedFile("giga.png", png_claiming(40_000, 40_000), "image/png"),
+            "far more pixels than the 50 megapixel limit",
+        ),
         "decoded-memory-bomb": (
             SimpleUploadedFile("rgba.png", png_header(7000, 7000, 6), "image/png"),
             "too large for us to process",
