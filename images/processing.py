@@ -60,8 +60,7 @@ KNOWN_NOT_IMAGES = [
     (b"8BPS", "a Photoshop (PSD) file"),
     (b"%!PS", "a PostScript/EPS file"),
     (b"\xc5\xd0\xd3\xc6", "an EPS file"),
-    (b"<svg", "an SVG drawing"),
-    (b"<?xml", "an XML/SVG file"),
+    (b"<?xml", "an XML file"),
     (b"II*\x00", "a TIFF image"),
     (b"MM\x00*", "a TIFF image"),
     (b"BM", "a BMP image"),
@@ -102,11 +101,14 @@ def decoded_bytes(image_format: str, mode: str, width: int, height: int) -> int:
 
 
 def _looks_like(uploaded) -> str:
+    """What a refused file seems to be, from its first bytes."""
     uploaded.seek(0)
-    head = uploaded.read(512).lstrip()
+    head = uploaded.read(1024).lstrip()
     uploaded.seek(0)
+    if b"<svg" in head.lower():  # after an XML declaration, comments, a doctype
+        return "an SVG drawing"
     for magic, what in KNOWN_NOT_IMAGES:
-        if head.startswith(magic) or (magic == b"<svg" and b"<svg" in head.lower()):
+        if head.startswith(magic):
             return what
     return "not an image we can read"
 
