@@ -28,7 +28,8 @@ class ImageQuerySet(models.QuerySet):
     def search(self, q: str) -> "ImageQuerySet":
         """Images whose alt text, caption, credit or original file name contain
         every word of `q` (any case); all images when `q` is blank."""
-        for term in q[:SEARCH_MAX_CHARS].split()[:SEARCH_MAX_TERMS]:
+        q = q[:SEARCH_MAX_CHARS].replace("\x00", "")  # PostgreSQL refuses NUL
+        for term in q.split()[:SEARCH_MAX_TERMS]:
             self = self.filter(
                 Q(alt_text__icontains=term)
                 | Q(caption__icontains=term)

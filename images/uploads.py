@@ -20,6 +20,11 @@ ALT_REQUIRED = "Alt text is required: say what the picture shows."
 STORE_FAILED = "The image store could not be reached; nothing was saved. Try again."
 
 
+def _text(value: str | None) -> str:
+    """Posted text as the database takes it (PostgreSQL refuses NUL)."""
+    return (value or "").replace("\x00", "")
+
+
 @dataclass
 class Outcome:
     """What became of one uploaded file."""
@@ -36,7 +41,12 @@ def add_upload(uploaded, *, alt_text: str, user, **details) -> Outcome:
     The same bytes already in the library are not stored again: the existing
     image is returned instead. `details` are other fields (caption, credit,
     licence)."""
-    name = uploaded.name or "(unnamed)"
+    name = _text(uploaded.name) or "(unnamed)"
+    alt_text = _text(alt_text)
+    details = {
+        field: _text(value) if isinstance(value, str) else value
+        for field, value in details.items()
+    }
     try:
         processing.validate_image_upload(uploaded)
     except ValidationError as exc:

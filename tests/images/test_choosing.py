@@ -161,3 +161,22 @@ def test_upload_needs_the_csrf_token(librarian):
 def test_the_chooser_answers_get_only_and_upload_post_only(librarian_client):
     assert librarian_client.post(reverse(CHOOSER)).status_code == 405
     assert librarian_client.get(reverse(UPLOAD)).status_code == 405
+
+
+@pytest.mark.parametrize("q", ["\x00", "a\x00b", "%", "_", "' OR 1=1 --", "x" * 5000])
+def test_odd_searches_are_answered_never_a_server_error(librarian_client, q):
+    make_library_image(alt_text="Pier")
+    assert librarian_client.get(reverse(CHOOSER), {"q": q}).status_code == 200
+    admin_list = reverse("admin:images_image_changelist")
+    assert librarian_client.get(admin_list, {"q": q}).status_code == 200
+
+
+def test_nul_characters_in_posted_text_are_dropped_not_a_server_error(
+    librarian_client,
+):
+    response = librarian_client.post(
+        reverse(UPLOAD),
+        {"file": image_file(), "alt_text": "Pier\x00", "credit": "A\x00na"},
+    )
+    assert response.status_code == 201
+    assert (Image.objects.get().alt_text, Image.objects.get().credit) == ("Pier", "Ana")

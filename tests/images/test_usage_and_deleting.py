@@ -4,6 +4,7 @@ a story shows stays, and the editor is told where it is used."""
 import pytest
 from django.contrib.admin import helpers
 from django.db.models import BigIntegerField, Value
+from django.db.models.functions import Cast
 from django.urls import reverse
 
 from images import usage
@@ -39,9 +40,9 @@ def test_a_use_whose_query_yields_nulls_does_not_make_everything_used():
     usage.register(
         "optional-fk",
         # Like Article.objects.values("featured_image_id"): NULL for most rows.
-        lambda: Image.objects.annotate(
-            fk=Value(None, output_field=BigIntegerField())
-        ).values("fk"),
+        lambda: Image.objects.annotate(fk=Cast(Value(None), BigIntegerField())).values(
+            "fk"
+        ),
         lambda ids: [],
     )
     try:
