@@ -67,6 +67,12 @@ def refused_files() -> dict[str, tuple[SimpleUploadedFile, str]]:
             "EPS",
         ),
         "tiff": (image_file("scan.tiff", image_format="TIFF"), "TIFF"),
+        "truncated-jpeg": (
+            SimpleUploadedFile(
+                "cut.jpg", image_file(size=(1600, 1200)).read()[:3000], "image/jpeg"
+            ),
+            "The file is damaged.",
+        ),
         "zero-bytes": (
             SimpleUploadedFile("empty.jpg", b"", "image/jpeg"),
             "empty (0 bytes)",
