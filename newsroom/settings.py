@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "csp",
     "newsroom",  # one table: page-cache invalidations that missed Redis
     "articles",
+    "images",  # the image library (docs/images.md)
     "comments",
     "wordpress",  # the WordPress importer and old-link redirects
     "demo",  # the demo site: seed story, fictional stories, desk accounts
@@ -392,6 +393,17 @@ IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 50_000_000)
 # PNG needs 196 MB, the same pixels as CMYK 392 MB (articles/images.py).
 IMAGE_MAX_DECODED_BYTES = env_int("IMAGE_MAX_DECODED_BYTES", 200_000_000)
 IMAGE_RENDITION_WIDTHS = [480, 800, 1200, 1600]
+# The image library (images/, docs/images.md): fixed-ratio crops cut around each
+# image's focal point, as largest width × height; smaller widths come from
+# IMAGE_RENDITION_WIDTHS. The admin list shows IMAGE_THUMBNAIL_WIDTH-wide WebPs.
+IMAGE_CROPS = {
+    "card": (1200, 800),
+    "social": (1200, 630),
+    "square": (800, 800),
+}
+IMAGE_THUMBNAIL_WIDTH = env_int("IMAGE_THUMBNAIL_WIDTH", 160)
+# Images per page in the editor's chooser (a request may ask for fewer, not more).
+IMAGE_CHOOSER_PAGE_SIZE = env_int("IMAGE_CHOOSER_PAGE_SIZE", 24)
 
 # Email: console unless an SMTP host is configured. Every SMTP call is bounded by
 # EMAIL_TIMEOUT; a mail server that hangs only delays the background task.

@@ -14,6 +14,8 @@ urlpatterns = [
     path("sitemap-news.xml", sitemaps.news, name="sitemap_news"),
     path("sitemap-<slug:section>.xml", sitemaps.section, name="sitemap_section"),
     path("comments/", include("comments.urls")),
+    # The image chooser for the editor (staff only, checked in images/views.py).
+    path("desk/images/", include("images.urls")),
     path("", include("wordpress.urls")),
     path("", include("articles.urls")),
 ]

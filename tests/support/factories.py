@@ -10,6 +10,7 @@ from django.utils import timezone
 from PIL import Image
 
 from articles.models import Article, Author, Byline, Quote, Section
+from images import uploads
 
 _counter = itertools.count(1)
 
@@ -62,6 +63,22 @@ def image_file(
     Image.new("RGB", size, color).save(buffer, image_format)
     content_type = f"image/{image_format.lower()}"
     return SimpleUploadedFile(name, buffer.getvalue(), content_type=content_type)
+
+
+def make_library_image(
+    *, alt_text="Crowds on the bridge", user=None, size=(1200, 800), **details
+):
+    """A library image with its renditions made (as after the upload commits);
+    each call's file is different (a JPEG comment), so no two are duplicates."""
+    n = next(_counter)
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(buffer, "JPEG", comment=f"n{n}")
+    upload = SimpleUploadedFile(f"photo-{n}.jpg", buffer.getvalue(), "image/jpeg")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        outcome = uploads.add_upload(upload, alt_text=alt_text, user=user, **details)
+    image = outcome.image or outcome.existing
+    image.refresh_from_db()
+    return image
 
 
 def make_comment(article, **overrides):

@@ -1,0 +1,92 @@
+"""Hostile and unacceptable files, as an editor's computer might hold them
+(mirrors tests/articles/test_uploads.py)."""
+
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from tests.articles.test_uploads import png_claiming, png_header
+from tests.factories import image_file
+
+SVG = b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+
+
+def psd_file() -> bytes:
+    """A real Photoshop header (Pillow could open it; we must not)."""
+    return (
+        b"8BPS\x00\x01"
+        + b"\x00" * 6
+        + b"\x00\x03"
+        + (16).to_bytes(4, "big")
+        + (16).to_bytes(4, "big")
+        + b"\x00\x08\x00\x03"
+        + b"\x00" * 64
+    )
+
+
+def eps_file() -> bytes:
+    return b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 100 100\nshowpage\n"
+
+
+def pdf_file() -> bytes:
+    return b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def noise_png(side=1000) -> bytes:
+    noise = Image.frombytes(
+        "RGB", (side, side), bytes(range(256)) * (side * side * 3 // 256 + 1)
+    )
+    buffer = io.BytesIO()
+    noise.save(buffer, "PNG", compress_level=0)
+    return buffer.getvalue()
+
+
+def refused_files() -> dict[str, tuple[SimpleUploadedFile, str]]:
+    """name -> (file, what the message must say)."""
+    return {
+        "php-renamed-to-jpg": (
+            SimpleUploadedFile(
+                "photo.jpg", b"<?php system($_GET['c']); ?>", "image/jpeg"
+            ),
+            "not an image we can read",
+        ),
+        "svg": (SimpleUploadedFile("logo.svg", SVG, "image/svg+xml"), "SVG"),
+        "svg-renamed-to-png": (SimpleUploadedFile("logo.png", SVG, "image/png"), "SVG"),
+        "pdf": (SimpleUploadedFile("scan.pdf", pdf_file(), "application/pdf"), "PDF"),
+        "pdf-renamed-to-jpg": (
+            SimpleUploadedFile("scan.jpg", pdf_file(), "image/jpeg"),
+            "PDF",
+        ),
+        "psd": (
+            SimpleUploadedFile("layout.psd", psd_file(), "image/vnd.adobe.photoshop"),
+            "Photoshop",
+        ),
+        "eps": (
+            SimpleUploadedFile("logo.eps", eps_file(), "application/postscript"),
+            "EPS",
+        ),
+        "tiff": (image_file("scan.tiff", image_format="TIFF"), "TIFF"),
+        "truncated-jpeg": (
+            SimpleUploadedFile(
+                "cut.jpg", image_file(size=(1600, 1200)).read()[:3000], "image/jpeg"
+            ),
+            "The file is damaged.",
+        ),
+        "zero-bytes": (
+            SimpleUploadedFile("empty.jpg", b"", "image/jpeg"),
+            "empty (0 bytes)",
+        ),
+        "pixel-bomb": (
+            SimpleUploadedFile("bomb.png", png_claiming(10_000, 10_000), "image/png"),
+            "10000×10000 pixels, more than the 50 megapixel limit",
+        ),
+        "gigapixel-bomb": (
+            SimpleUploadedFile("giga.png", png_claiming(40_000, 40_000), "image/png"),
+            "far more pixels than the 50 megapixel limit",
+        ),
+        "decoded-memory-bomb": (
+            SimpleUploadedFile("rgba.png", png_header(7000, 7000, 6), "image/png"),
+            "too large for us to process",
+        ),
+    }
