@@ -2,7 +2,7 @@ import pytest
 
 from images import usage
 from images.models import Image
-from tests.conftest import user_with_perms
+from tests.support.users import user_with_perms
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import pytest
 from PIL import Image as PILImage
 
 from images.models import Image
-from tests.conftest import user_with_perms
+from tests.support.users import user_with_perms
 
 
 @pytest.mark.browser

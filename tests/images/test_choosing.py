@@ -5,8 +5,8 @@ from django.test import Client
 from django.urls import reverse
 
 from images.models import Image
-from tests.conftest import user_with_perms
-from tests.factories import image_file, make_library_image
+from tests.support.factories import image_file, make_library_image
+from tests.support.users import user_with_perms
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from benchmarks.image_library import fake_library
 from images.models import Image
-from tests.conftest import user_with_perms
-from tests.factories import make_library_image
+from tests.support.factories import make_library_image
+from tests.support.users import user_with_perms
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from PIL import Image as PILImage
 from PIL import features
 
 from images.models import Image
-from tests.factories import image_file
 from tests.images.corpus import noise_png, refused_files
+from tests.support.factories import image_file
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from PIL import Image as PILImage
 
 from images import renditions, uploads
 from images.models import Image
-from tests.factories import image_file, make_library_image
+from tests.support.factories import image_file, make_library_image
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from PIL import Image as PILImage
 
 from images import processing
 from images.models import Image
-from tests.conftest import user_with_perms
-from tests.factories import image_file
+from tests.support.factories import image_file
+from tests.support.users import user_with_perms
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from images import usage
 from images.models import Image, ImageInUse
-from tests.factories import make_library_image
+from tests.support.factories import make_library_image
 
 pytestmark = pytest.mark.django_db
 
