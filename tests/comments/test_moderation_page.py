@@ -404,3 +404,16 @@ def test_queue_cuts_long_values_and_keeps_them_whole_on_hover(client, moderator,
     assert 'title="&lt;i&gt;Larry&lt;/i&gt;"' in html
     assert "<i>Larry" not in html
 
+
+def test_queue_loads_the_shortcuts_as_a_file_and_no_inline_script(
+    client, moderator, story
+):
+    client.force_login(moderator)
+    make_comment(story, status=S.PENDING)
+    html = client.get(QUEUE).content.decode()
+    assert '<script src="/static/js/moderation.js">' in html
+    assert 'id="moderation-keys"' in html  # the "?" help
+    inline = re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", html)
+    assert inline == []
+    # Without JavaScript the same work is the actions menu.
+    assert '<option value="approve">Approve</option>' in html
