@@ -78,6 +78,17 @@ class Comment(models.Model):
         SPAM = "spam", "Spam"
         TRASH = "trash", "Trash"
 
+    # Where each transition may start from: the methods below and the admin's
+    # buttons (which offer only the ones that apply) read this one table.
+    SOURCES = {
+        "approve": {Status.PENDING},
+        "unapprove": {Status.APPROVED},
+        "mark_spam": {Status.PENDING, Status.APPROVED, Status.TRASH},
+        "not_spam": {Status.SPAM},
+        "trash": {Status.PENDING, Status.APPROVED, Status.SPAM},
+        "restore": {Status.TRASH},
+    }
+
     article = models.ForeignKey(
         Article, on_delete=models.CASCADE, related_name="comments"
     )
@@ -186,7 +197,8 @@ class Comment(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.display_name} on {self.article_id}: {self.content[:40]}"
+        # Admin pages select the article with the comment, so this costs no query.
+        return f"Comment by {self.display_name} on “{self.article.headline}”"
 
     def save(self, *args, **kwargs):
         validate_web_url(self.author_url)  # admin, import and API paths alike
@@ -233,39 +245,31 @@ class Comment(models.Model):
 
     def approve(self, by=None, reason: str = "") -> bool:
         """Pending → approved."""
-        return self._move({self.Status.PENDING}, self.Status.APPROVED, by, reason)
+        return self._move("approve", self.Status.APPROVED, by, reason)
 
     def unapprove(self, by=None, reason: str = "") -> bool:
         """Approved → pending."""
-        return self._move({self.Status.APPROVED}, self.Status.PENDING, by, reason)
+        return self._move("unapprove", self.Status.PENDING, by, reason)
 
     def mark_spam(self, by=None, reason: str = "") -> bool:
         """Pending, approved or trash → spam (remembering where it came from)."""
-        return self._move(
-            {self.Status.PENDING, self.Status.APPROVED, self.Status.TRASH},
-            self.Status.SPAM,
-            by,
-            reason,
-            remember=True,
-        )
+        return self._move("mark_spam", self.Status.SPAM, by, reason, remember=True)
 
     def not_spam(self, by=None, reason: str = "") -> bool:
         """Spam → the status it had before (pending if it was screened as spam)."""
-        return self._move({self.Status.SPAM}, self._return_status(), by, reason)
+        return self._move("not_spam", self._return_status(), by, reason)
 
     def trash(self, by=None, reason: str = "") -> bool:
         """Pending, approved or spam → trash (remembering where it came from)."""
-        return self._move(
-            {self.Status.PENDING, self.Status.APPROVED, self.Status.SPAM},
-            self.Status.TRASH,
-            by,
-            reason,
-            remember=True,
-        )
+        return self._move("trash", self.Status.TRASH, by, reason, remember=True)
 
     def restore(self, by=None, reason: str = "") -> bool:
         """Trash → the status it had before (pending if it was screened to trash)."""
-        return self._move({self.Status.TRASH}, self._return_status(), by, reason)
+        return self._move("restore", self._return_status(), by, reason)
+
+    def may(self, transition: str) -> bool:
+        """Does this transition apply to the comment's current status?"""
+        return self.status in self.SOURCES.get(transition, ())
 
     def delete_permanently(self, by=None) -> bool:
         """Delete a spam or trashed comment for good; its replies move up a level.
@@ -290,9 +294,9 @@ class Comment(models.Model):
             return self.previous_status
         return self.Status.PENDING
 
-    def _move(self, allowed, target, by, reason, remember=False) -> bool:
+    def _move(self, transition, target, by, reason, remember=False) -> bool:
         old = self.status
-        if old not in allowed or old == target:
+        if not self.may(transition) or old == target:
             return False
         now = timezone.now()
         updates = {

@@ -16,7 +16,8 @@ from django.db import IntegrityError, connections, router, transaction
 
 from articles.models import Article
 from comments import akismet, posting
-from comments.models import Comment, DiscussionSettings
+from comments.content import is_blank, strip_bidi_controls
+from comments.models import CONTENT_MAX, Comment, DiscussionSettings
 from comments.posting import DUPLICATE, FLOOD, Refusal
 
 # Look-alike letters from other scripts mapped to the Latin letter they imitate, so
@@ -159,6 +160,61 @@ def reply_refusal(parent: Comment | None, article: Article, discussion) -> str:
     if parent.depth >= max_depth(discussion):
         return "This conversation cannot be nested any deeper."
     return ""
+
+
+EMPTY_REPLY = "Your reply is empty: type something before pressing Reply."
+
+
+def next_pending(comment: Comment) -> Comment | None:
+    """The pending comment a moderator sees after this one: the queue's order."""
+    return (
+        Comment.objects.pending()
+        .exclude(pk=comment.pk)
+        .order_by("created_at", "id")
+        .only("pk")
+        .first()
+    )
+
+
+def admin_reply(
+    parent: Comment,
+    text: str,
+    user,
+    *,
+    discussion: DiscussionSettings,
+    ip_address: str | None,
+    user_agent: str,
+    now: datetime,
+) -> tuple[Comment | None, str]:
+    """A moderator's reply from the admin, as (the reply, "") or (None, why not).
+
+    It is a comment like any other: the same threading rules (reply_refusal), the
+    same cleaning (Comment.save()), the same screening (a moderator's comment is
+    approved) and the same insert (duplicates refused), so the page cache hears of
+    it the way it hears of every approved comment. Name and email come from the
+    moderator's account, never from the form."""
+    text = strip_bidi_controls(text.replace("\x00", ""))
+    if is_blank(text):
+        return None, EMPTY_REPLY
+    if len(text) > CONTENT_MAX:
+        return None, f"Your reply is too long: keep it under {CONTENT_MAX} characters."
+    if refusal := reply_refusal(parent, parent.article, discussion):
+        return None, refusal
+    reply = Comment(
+        article=parent.article,
+        parent=parent,
+        author_name=user.get_full_name() or user.get_username(),
+        author_email=user.email,
+        content=text,
+        ip_address=ip_address,
+        user_agent=user_agent[:255],
+        user=user,
+    )
+    verdict = screen(reply, discussion, user=user)
+    reply.status, reply.status_reason = verdict.status, verdict.reason[:255]
+    if refused := save(reply, now, flood_applies=False):
+        return None, refused.message
+    return reply, ""
 
 
 def _author_locks(comment: Comment) -> list[int]:

@@ -1,11 +1,14 @@
 """A real browser (Debian's Chromium through Playwright) posts, moderates, reads."""
 
 import os
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from comments.models import Comment
-from tests.support.factories import make_article
+from tests.support.factories import make_article, make_comment
+from tests.support.users import moderator_account
 
 
 @pytest.mark.browser
@@ -13,24 +16,8 @@ from tests.support.factories import make_article
 def test_reader_posts_moderator_approves_reader_sees_it(
     chromium, live_server, django_user_model
 ):
-    from django.contrib.auth.models import Group, Permission
-
     article = make_article(headline="Harbour Town votes on the new bridge")
-    moderator = django_user_model.objects.create_user(
-        "moderator", "moderator@example.com", "correct horse battery"
-    )
-    moderator.is_staff = True
-    moderator.save()
-    # The Moderator group comes from a data migration; an earlier transactional
-    # test's flush removes it (permissions are re-created, groups are not).
-    group, _ = Group.objects.get_or_create(name="Moderator")
-    group.permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="comments",
-            codename__in=["view_comment", "change_comment", "moderate_comment"],
-        )
-    )
-    moderator.groups.add(group)
+    moderator_account(django_user_model, "moderator", "correct horse battery")
     story_url = live_server.url + article.get_absolute_url()
 
     reader = chromium.new_context().new_page()
@@ -153,3 +140,113 @@ def test_focusing_the_form_fetches_a_fresh_stamp(chromium, live_server):
     reader.wait_for_function(
         "old => document.querySelector('input[name=ts]').value !== old", arg=served
     )
+
+
+LONG = "x" * 60
+
+
+def _overflow(page) -> int:
+    """How many pixels the page is wider than the window (0: no sideways scroll)."""
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
+def _table_overflow(page) -> int:
+    """How far the queue's table sticks out of its box (the admin scrolls it
+    sideways inside the page, so the page's own width does not show it)."""
+    return page.eval_on_selector(
+        "#changelist .results",
+        "el => Math.max(el.scrollWidth - el.clientWidth,"
+        " el.getBoundingClientRect().right - window.innerWidth)",
+    )
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_moderator_approves_by_keyboard_and_replies_from_the_comment_page(
+    chromium, live_server, django_user_model
+):
+    article = make_article(
+        headline="Putin congratulates Trump on a victory nobody saw coming, "
+        "and the markets answer within the hour"
+    )
+    now = timezone.now()
+    pending = [
+        make_comment(
+            article,
+            status=Comment.Status.PENDING,
+            status_reason="first comment from this author",
+            author_name=f"Larry {LONG}",
+            author_email=f"larry.{LONG}@example.com",
+            author_url=f"https://example.com/{LONG}/{LONG}",
+            ip_address="2001:db8:85a3:1234:5678:8a2e:370:7334",
+            content=f"Comment {n}: a long comment that goes on and on {LONG} " * 5,
+            created_at=now - timedelta(hours=3 - n),
+        )
+        for n in range(3)
+    ]
+    moderator_account(django_user_model, "moderator", "correct horse battery")
+    context = chromium.new_context(viewport={"width": 1366, "height": 900})
+    desk = context.new_page()
+    desk.set_default_timeout(15000)
+    desk.goto(f"{live_server.url}/admin/login/?next=/admin/comments/comment/")
+    desk.fill("#id_username", "moderator")
+    desk.fill("#id_password", "correct horse battery")
+    with desk.expect_navigation():
+        desk.click("input[type=submit]")
+
+    # The queue fits the screen; the cut values are whole on hover.
+    assert _overflow(desk) <= 0
+    assert _table_overflow(desk) <= 0
+    assert desk.get_attribute(".clip--email >> nth=0", "title") == (
+        f"larry.{LONG}@example.com"
+    )
+    desk.screenshot(path="/tmp/moderation-queue-1366.png", full_page=True)
+
+    # Typing in a box is not a shortcut; "?" shows the help.
+    desk.fill("#searchbar", "")
+    desk.press("#searchbar", "a")
+    desk.locator("#searchbar").blur()
+    desk.keyboard.press("?")
+    assert desk.locator("#moderation-keys").is_visible()
+    desk.keyboard.press("Escape")
+    assert not desk.locator("#moderation-keys").is_visible()
+    assert Comment.objects.filter(status=Comment.Status.PENDING).count() == 3
+
+    desk.keyboard.press("j")
+    assert "Comment 0:" in desk.inner_text("tr.moderation-current")
+    desk.screenshot(path="/tmp/moderation-queue-highlight-1366.png")
+    with desk.expect_navigation():
+        desk.keyboard.press("a")
+    assert "1 comment approved." in desk.content()
+    statuses = [Comment.objects.get(pk=c.pk).status for c in pending]
+    assert statuses == ["approved", "pending", "pending"]
+    # The highlight stays on the same row: now the next pending comment.
+    assert "Comment 1:" in desk.inner_text("tr.moderation-current")
+
+    first = pending[0]
+    desk.goto(f"{live_server.url}/admin/comments/comment/{first.pk}/change/")
+    assert desk.locator("h1").inner_text().startswith("Comment by Larry")
+    assert "“Putin congratulates Trump" in desk.locator("h1").inner_text()
+    assert _overflow(desk) <= 0
+    desk.fill("#reply-content", "Thank you, Larry: we have corrected the date.")
+    desk.screenshot(path="/tmp/moderation-comment-1366.png", full_page=True)
+    with desk.expect_navigation():
+        desk.get_by_role("button", name="Reply", exact=True).click()
+    assert "Your reply to Larry" in desk.content()
+    reply = Comment.objects.get(parent=first)
+    assert reply.status == Comment.Status.APPROVED
+
+    reader = chromium.new_context().new_page()
+    reader.set_default_timeout(15000)
+    reader.goto(live_server.url + article.get_absolute_url())
+    shown = reader.locator(f"#comment-{reply.pk}")
+    assert "we have corrected the date" in shown.inner_text()
+
+    desk.set_viewport_size({"width": 390, "height": 844})
+    desk.goto(f"{live_server.url}/admin/comments/comment/")
+    desk.screenshot(path="/tmp/moderation-queue-390.png", full_page=True)
+    assert not desk.locator(".moderation-keys-hint").is_visible()  # no keyboard
+    desk.goto(f"{live_server.url}/admin/comments/comment/{first.pk}/change/")
+    assert _overflow(desk) <= 0
+    desk.screenshot(path="/tmp/moderation-comment-390.png", full_page=True)
+    context.close()

@@ -222,3 +222,21 @@ def test_an_address_that_grows_when_folded_still_saves():
     comment = make_comment(make_article(), author_email=address)
     comment.refresh_from_db()
     assert comment.email_key == address.lower()
+
+
+def test_str_names_the_author_and_the_story():
+    article = make_article(headline="Putin congratulates Trump")
+    comment = make_comment(article, author_name="Larry")
+    assert str(comment) == "Comment by Larry on “Putin congratulates Trump”"
+    assert str(make_comment(article, author_name="")).startswith("Comment by Anonymous")
+
+
+def test_may_says_which_transitions_apply_to_the_status():
+    comment = make_comment(make_article(), status=Comment.Status.PENDING)
+    assert [t for t in Comment.SOURCES if comment.may(t)] == [
+        "approve",
+        "mark_spam",
+        "trash",
+    ]
+    assert not comment.may("delete_permanently")
+    assert comment.approve() and not comment.may("approve")

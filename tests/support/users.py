@@ -25,3 +25,23 @@ def user_in_group(django_user_model, username: str, group_name: str):
     user.save()
     user.groups.add(Group.objects.get(name=group_name))
     return user
+
+
+def moderator_account(django_user_model, username: str, password: str):
+    """A Moderator who can log in through the browser. For transactional tests: an
+    earlier one's flush removed the migration's group (permissions come back,
+    groups do not), so the group is made again here."""
+    group, _ = Group.objects.get_or_create(name="Moderator")
+    group.permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="comments",
+            codename__in=["view_comment", "change_comment", "moderate_comment"],
+        )
+    )
+    user = django_user_model.objects.create_user(
+        username, f"{username}@example.com", password
+    )
+    user.is_staff = True
+    user.save()
+    user.groups.add(group)
+    return user
