@@ -85,6 +85,15 @@ class ArticleAdmin(
     fieldsets = [
         (None, {"fields": ["headline", "slug", "standfirst", "body", "raw_html"]}),
         (
+            "Search and social",
+            {
+                "classes": ["collapse"],
+                "fields": ["meta_description", "social_headline"],
+                "description": "Optional. Empty fields use the standfirst and the "
+                "headline. The social image is the featured image.",
+            },
+        ),
+        (
             "Publishing",
             {
                 "fields": [

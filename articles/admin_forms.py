@@ -29,6 +29,8 @@ class ArticleAdminForm(forms.ModelForm):
             "slug",
             "standfirst",
             "body",
+            "meta_description",
+            "social_headline",
             "published_at",
             "expires_at",
             "section",
@@ -39,6 +41,22 @@ class ArticleAdminForm(forms.ModelForm):
             "image_caption",
             "image_credit",
         ]
+        widgets = {
+            "meta_description": forms.Textarea(
+                attrs={"rows": 3, "class": "vLargeTextField"}
+            ),
+        }
+        error_messages = {
+            "meta_description": {
+                "max_length": "A meta description may have at most %(limit_value)d "
+                "characters (this one has %(show_value)d): search engines show "
+                "about 160."
+            },
+            "social_headline": {
+                "max_length": "A social headline may have at most %(limit_value)d "
+                "characters (this one has %(show_value)d)."
+            },
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

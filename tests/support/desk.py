@@ -42,6 +42,8 @@ def change_form_data(article: Article, **overrides) -> dict:
         "slug": article.slug,
         "standfirst": article.standfirst,
         "body": article.body,
+        "meta_description": article.meta_description,
+        "social_headline": article.social_headline,
         "section": article.section_id or "",
         "tags": ", ".join(t.name for t in article.tags.all()),
         "image_alt": article.image_alt,
