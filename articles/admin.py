@@ -3,8 +3,8 @@
 Every permission question is answered by articles.workflow; every state change goes
 through a method on Article. This module only wires them into the admin; the story
 form and inlines are in admin_forms, the list filters in admin_filters, the history
-pages in revision_admin, the preview pages in preview_admin, and the workflow
-buttons and bulk actions in workflow_admin.
+pages in revision_admin, the preview pages in preview_admin, the workflow
+buttons and bulk actions in workflow_admin, and the tag search in writing_admin.
 """
 
 from django.apps import apps
@@ -32,6 +32,7 @@ from articles.models import Article, Author, Byline, PreviewLink, Quote, Section
 from articles.preview_admin import PreviewLinkAdmin, PreviewLinksAdminMixin
 from articles.revision_admin import RevisionHistoryAdminMixin
 from articles.workflow_admin import WorkflowAdminMixin
+from articles.writing_admin import WritingAdminMixin
 from newsroom.storage import StorageErrorAdminMixin
 
 # What one revision holds (a story with its bylines, quotes, corrections and tags).
@@ -59,6 +60,7 @@ def prepare_uploads(request) -> None:
 @admin.register(Article)
 class ArticleAdmin(
     WorkflowAdminMixin,
+    WritingAdminMixin,
     RevisionHistoryAdminMixin,
     PreviewLinksAdminMixin,
     StorageErrorAdminMixin,

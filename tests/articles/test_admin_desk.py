@@ -4,6 +4,7 @@ quote placements and corrections."""
 from datetime import timedelta
 
 import pytest
+import reversion
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -12,7 +13,13 @@ from django.utils import timezone
 from articles.desk import comment_model
 from articles.models import Article, Correction
 from tests.support.desk import add_form_data, make_staff, post_change
-from tests.support.factories import make_article, make_author, make_draft, make_section
+from tests.support.factories import (
+    image_file,
+    make_article,
+    make_author,
+    make_draft,
+    make_section,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -242,3 +249,33 @@ def test_pending_and_approved_counts_come_without_a_query_per_row(client, editor
     assert changelist_queries(client) == one_story
     text = client.get(reverse(CHANGELIST), {"q": "Discussed"}).text
     assert f"{story.comment_count} approved, 2 pending" in text
+
+
+# --- The change form's budget ------------------------------------------------------
+
+
+def test_the_change_form_opens_within_15_queries(client, editor):
+    story = make_article(
+        headline="Busy",
+        section=make_section(),
+        authors=[make_author(), make_author()],
+        tags=["harbour", "bridges", "council"],
+        quotes=[{"text": "Yes", "speaker": "Mayor"}],
+        featured_image=image_file(),
+        image_alt="A",
+    )
+    Correction.objects.create(article=story, kind="correction", text="Fixed.")
+    with reversion.create_revision():
+        story.save()
+        reversion.set_user(editor)
+    client.force_login(editor)
+    url = reverse("admin:articles_article_change", args=[story.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    statements = [
+        q["sql"]
+        for q in queries.captured_queries
+        if "django_session" not in q["sql"] and "SAVEPOINT" not in q["sql"]
+    ]
+    assert len(statements) <= 15, "\n".join(statements)

@@ -156,6 +156,7 @@ def test_the_change_form_offers_them_under_search_and_social(client, editor):
     text = client.get(f"/admin/articles/article/{story.pk}/change/").text
     assert "Search and social" in text
     assert "Already written.</textarea>" in text
+    assert "16 / 160 characters" in text
     assert 'name="social_headline"' in text
 
 
