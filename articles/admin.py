@@ -4,7 +4,8 @@ Every permission question is answered by articles.workflow; every state change g
 through a method on Article. This module only wires them into the admin; the story
 form and inlines are in admin_forms, the list filters in admin_filters, the history
 pages in revision_admin, the preview pages in preview_admin, the workflow
-buttons and bulk actions in workflow_admin, and the tag search in writing_admin.
+buttons and bulk actions in workflow_admin, and the tag search and the list's
+thumbnail and "last edited" columns in writing_admin.
 """
 
 from django.apps import apps
@@ -68,14 +69,18 @@ class ArticleAdmin(
 ):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
+    change_list_template = "admin/articles/article/change_list.html"
     list_display = [
-        "headline",
+        "thumbnail",
+        "headline_column",
         "desk_status",
         "section",
         "byline_names",
         "published_at",
+        "last_edited",
         "comments_column",
     ]
+    list_display_links = ["headline_column"]
     list_filter = [DeskStatusFilter, "section", BylineFilter, TagFilter]
     search_fields = ["headline", "standfirst", "body"]
     date_hierarchy = "published_at"
