@@ -71,12 +71,11 @@ class ArticleAdmin(
     change_form_template = "admin/articles/article/change_form.html"
     change_list_template = "admin/articles/article/change_list.html"
     list_display = [
-        "thumbnail",
         "headline_column",
         "desk_status",
         "section",
         "byline_names",
-        "published_at",
+        "published_column",
         "last_edited",
         "comments_column",
     ]

@@ -124,6 +124,7 @@ class ArticleAdminForm(forms.ModelForm):
     loaded_modified_at = forms.CharField(widget=forms.HiddenInput, required=False)
     tags = TagsField(
         required=False,
+        widget=TagsWidget(attrs={"class": "vLargeTextField"}),
         help_text="Separate tags with commas. Suggestions come from existing tags.",
     )
 

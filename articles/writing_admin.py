@@ -18,7 +18,7 @@ from articles import workflow, writing
 from articles.models import Article
 
 # The list's thumbnails: this wide, from the smallest stored rendition.
-THUMBNAIL_WIDTH = 64
+THUMBNAIL_WIDTH = 48
 
 
 def with_last_editor(queryset):
@@ -89,14 +89,17 @@ class WritingAdminMixin:
 
     @admin.display(description="headline", ordering="headline")
     def headline_column(self, obj):
-        # Clamped to two lines by desk.css; the whole headline is in the tooltip.
+        # The thumbnail beside the headline, which desk.css clamps to two lines
+        # (the whole headline is in the tooltip): one column, so the list fits a
+        # 1366 px screen with the side menu and the filters open.
         return format_html(
-            '<span class="desk-headline-cell" title="{}">{}</span>',
+            '<span class="desk-story">{}<span class="desk-headline-cell" title="{}">'
+            "{}</span></span>",
+            self.thumbnail(obj),
             obj.headline,
             obj.headline,
         )
 
-    @admin.display(description="image")
     def thumbnail(self, obj):
         rendition = smallest_rendition(obj)
         if rendition is None:
@@ -112,10 +115,19 @@ class WritingAdminMixin:
             height,
         )
 
+    @admin.display(description="published", ordering="published_at")
+    def published_column(self, obj):
+        if obj.published_at is None:
+            return "—"
+        return date_format(timezone.localtime(obj.published_at), "j M Y, H:i")
+
     @admin.display(description="last edited", ordering="modified_at")
     def last_edited(self, obj):
-        # The list is read at a glance: the zone is the site's, named on the form.
-        when = date_format(timezone.localtime(obj.modified_at), "j M Y, H:i")
+        # Read at a glance, in a column that fits a 1366 px screen: the year only
+        # when it is not this one; the zone is the site's, named on the form.
+        moment = timezone.localtime(obj.modified_at)
+        same_year = moment.year == timezone.localdate().year
+        when = date_format(moment, "j M, H:i" if same_year else "j M Y")
         who = getattr(obj, "last_editor", None)
         if not who:
             return when

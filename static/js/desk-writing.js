@@ -41,7 +41,8 @@
     var pending = false;
     function update() {
       pending = false;
-      var editor = field.querySelector(".ProseMirror");
+      // The document itself: the menu bar's block-type picker is a .ProseMirror too.
+      var editor = field.querySelector(".prose-editor > .ProseMirror");
       var text = editor ? editor.innerText : htmlText(textarea.value);
       counter.textContent = describeLength(countWords(text));
     }
