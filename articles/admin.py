@@ -3,8 +3,9 @@
 Every permission question is answered by articles.workflow; every state change goes
 through a method on Article. This module only wires them into the admin; the story
 form and inlines are in admin_forms, the list filters in admin_filters, the history
-pages in revision_admin, the preview pages in preview_admin, and the workflow
-buttons and bulk actions in workflow_admin.
+pages in revision_admin, the preview pages in preview_admin, the workflow
+buttons and bulk actions in workflow_admin, and the tag search and the list's
+thumbnail and "last edited" columns in writing_admin.
 """
 
 from django.apps import apps
@@ -32,6 +33,7 @@ from articles.models import Article, Author, Byline, PreviewLink, Quote, Section
 from articles.preview_admin import PreviewLinkAdmin, PreviewLinksAdminMixin
 from articles.revision_admin import RevisionHistoryAdminMixin
 from articles.workflow_admin import WorkflowAdminMixin
+from articles.writing_admin import WritingAdminMixin
 from newsroom.storage import StorageErrorAdminMixin
 
 # What one revision holds (a story with its bylines, quotes, corrections and tags).
@@ -59,6 +61,7 @@ def prepare_uploads(request) -> None:
 @admin.register(Article)
 class ArticleAdmin(
     WorkflowAdminMixin,
+    WritingAdminMixin,
     RevisionHistoryAdminMixin,
     PreviewLinksAdminMixin,
     StorageErrorAdminMixin,
@@ -66,14 +69,17 @@ class ArticleAdmin(
 ):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
+    change_list_template = "admin/articles/article/change_list.html"
     list_display = [
-        "headline",
+        "headline_column",
         "desk_status",
         "section",
         "byline_names",
-        "published_at",
+        "published_column",
+        "last_edited",
         "comments_column",
     ]
+    list_display_links = ["headline_column"]
     list_filter = [DeskStatusFilter, "section", BylineFilter, TagFilter]
     search_fields = ["headline", "standfirst", "body"]
     date_hierarchy = "published_at"
@@ -84,6 +90,15 @@ class ArticleAdmin(
     list_per_page = 50
     fieldsets = [
         (None, {"fields": ["headline", "slug", "standfirst", "body", "raw_html"]}),
+        (
+            "Search and social",
+            {
+                "classes": ["collapse"],
+                "fields": ["meta_description", "social_headline"],
+                "description": "Optional. Empty fields use the standfirst and the "
+                "headline. The social image is the featured image.",
+            },
+        ),
         (
             "Publishing",
             {

@@ -10,16 +10,123 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django_prose_editor.widgets import AdminProseEditorWidget
+from taggit.forms import TagField, TagWidget
 
-from articles import images, revisions, workflow
+from articles import images, revisions, workflow, writing
 from articles.models import Article, Byline, Correction, Quote
+
+# --- Writing comforts: counters and the tag box (static/js/desk-writing.js) -------
+
+
+class WordCountMixin:
+    """The body's word count and reading time under the editor, counted on the
+    server for the text the form holds; the script keeps it live as you type."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        field = super().render(name, value, attrs, renderer)
+        return format_html(
+            '<div class="desk-field">{}<p class="desk-count" data-words-for="{}">'
+            "{}</p></div>",
+            field,
+            (attrs or {}).get("id", ""),
+            writing.describe_length(value or ""),
+        )
+
+
+class CountedProseEditorWidget(WordCountMixin, AdminProseEditorWidget):
+    pass
+
+
+class CountedTextarea(WordCountMixin, forms.Textarea):
+    pass
+
+
+class CharCountMixin:
+    """ "42 / 70 characters" under a field, and a warning past the soft limit: a
+    hint for search results, never a refusal."""
+
+    def __init__(self, soft_limit: int, advice: str, attrs=None):
+        self.soft_limit, self.advice = soft_limit, advice
+        super().__init__(attrs)
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = {**(attrs or {}), "data-soft-limit": self.soft_limit}
+        count_id = f"{attrs.get('id', name)}_count"
+        described = f"{attrs.get('aria-describedby', '')} {count_id}".strip()
+        field = super().render(
+            name, value, attrs | {"aria-describedby": described}, renderer
+        )
+        length = len(value or "")
+        return format_html(
+            '<div class="desk-field">{}<p class="desk-count" id="{}" data-chars-for="{}">'
+            '<span class="desk-count__chars">{} / {} characters</span> '
+            '<span class="desk-count__warning"{}>{}</span></p></div>',
+            field,
+            count_id,
+            attrs.get("id", ""),
+            length,
+            self.soft_limit,
+            "" if length > self.soft_limit else " hidden",
+            f"Longer than {self.soft_limit}: {self.advice}",
+        )
+
+
+class CountedInput(CharCountMixin, forms.TextInput):
+    pass
+
+
+class CountedTextareaInput(CharCountMixin, forms.Textarea):
+    pass
+
+
+class TagsWidget(TagWidget):
+    """Tags as typed (Harbour Town, Solar power), with suggestions of existing tags
+    in a <datalist> the script fills from the tag search."""
+
+    def format_value(self, value):
+        if value is not None and not isinstance(value, str):
+            names = sorted((tag.name for tag in value), key=str.casefold)
+            value = writing.format_tags(names)
+        return super().format_value(value)
+
+    def render(self, name, value, attrs=None, renderer=None):
+        list_id = f"{(attrs or {}).get('id', name)}_suggestions"
+        attrs = {
+            **(attrs or {}),
+            "list": list_id,
+            "autocomplete": "off",
+            "data-tag-search": reverse("admin:articles_article_tags"),
+        }
+        field = super().render(name, value, attrs, renderer)
+        return format_html('{}<datalist id="{}"></datalist>', field, list_id)
+
+
+class TagsField(TagField):
+    widget = TagsWidget
+
+    def clean(self, value):
+        names = writing.parse_tags(forms.CharField.clean(self, value))
+        if too_long := [name for name in names if len(name) > 100]:
+            raise ValidationError(
+                f"A tag may have at most 100 characters; “{too_long[0][:40]}…” has "
+                f"{len(too_long[0])}. Separate tags with commas."
+            )
+        return names
 
 
 class ArticleAdminForm(forms.ModelForm):
     # The modification time the form was loaded with: a save is refused if the
     # story has been saved since (no silent overwrites).
     loaded_modified_at = forms.CharField(widget=forms.HiddenInput, required=False)
+    tags = TagsField(
+        required=False,
+        widget=TagsWidget(attrs={"class": "vLargeTextField"}),
+        help_text="Separate tags with commas. Suggestions come from existing tags.",
+    )
 
     class Meta:
         model = Article
@@ -29,6 +136,8 @@ class ArticleAdminForm(forms.ModelForm):
             "slug",
             "standfirst",
             "body",
+            "meta_description",
+            "social_headline",
             "published_at",
             "expires_at",
             "section",
@@ -39,6 +148,38 @@ class ArticleAdminForm(forms.ModelForm):
             "image_caption",
             "image_credit",
         ]
+        widgets = {
+            "headline": CountedInput(
+                writing.HEADLINE_SOFT_LIMIT,
+                "search results may cut it.",
+                attrs={"class": "vLargeTextField desk-headline"},
+            ),
+            "body": CountedProseEditorWidget,
+            "meta_description": CountedTextareaInput(
+                writing.META_DESCRIPTION_SOFT_LIMIT,
+                "search results usually cut it here.",
+                attrs={"rows": 3, "class": "vLargeTextField"},
+            ),
+            "social_headline": CountedInput(
+                writing.HEADLINE_SOFT_LIMIT,
+                "social cards may cut it.",
+                attrs={"class": "vLargeTextField"},
+            ),
+        }
+        error_messages = {
+            "meta_description": {
+                "max_length": "A meta description may have at most %(limit_value)d "
+                "characters (this one has %(show_value)d): search engines show "
+                "about 160."
+            },
+            "social_headline": {
+                "max_length": "A social headline may have at most %(limit_value)d "
+                "characters (this one has %(show_value)d)."
+            },
+        }
+
+    class Media:
+        js = ["js/desk-writing.js"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -120,7 +261,7 @@ def with_html_source_body(form_class):
     class HtmlSourceForm(form_class):
         body = forms.CharField(
             required=False,
-            widget=forms.Textarea(
+            widget=CountedTextarea(
                 attrs={"rows": 30, "class": "vLargeTextField html-source"}
             ),
         )
@@ -186,6 +327,10 @@ class BylineInline(StoryInline, admin.TabularInline):
     model = Byline
     extra = 1
     autocomplete_fields = ["author"]
+
+    def get_queryset(self, request):
+        # Each row shows its str(), "<author> on <story>": both in the one query.
+        return super().get_queryset(request).select_related("author", "article")
 
 
 class QuoteInline(StoryInline, admin.StackedInline):

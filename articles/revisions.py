@@ -88,6 +88,8 @@ def _snapshot(fields: dict, bylines, tag_ids, quotes, corrections) -> dict:
         "Headline": fields.get("headline", ""),
         "Slug": fields.get("slug", ""),
         "Standfirst": fields.get("standfirst", ""),
+        "Meta description": fields.get("meta_description", ""),
+        "Social headline": fields.get("social_headline", ""),
         "Body": _body_text(fields.get("body", "")),
         "Status": workflow.describe_status(story),
         "Section": section or "",

@@ -56,6 +56,22 @@ def date_modified(article) -> datetime.datetime:
     return max(d for d in (article.published_at, article.updated_at) if d)
 
 
+def description(article) -> str:
+    """What search results and shared links show under the headline: the story's
+    meta description, else its standfirst, else its headline."""
+    return (
+        article.meta_description.strip()
+        or article.standfirst.strip()
+        or article.headline
+    )
+
+
+def social_headline(article) -> str:
+    """The title of shared links and social cards: the social headline, else the
+    headline."""
+    return article.social_headline.strip() or article.headline
+
+
 def json_ld(data: dict) -> SafeString:
     text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=None)
     return mark_safe(text.translate(_JSON_ESCAPES))
@@ -144,7 +160,11 @@ def news_article(article) -> dict:
             "mainEntityOfPage": {"@type": "WebPage", "@id": url},
             "url": url,
             "headline": article.headline,
-            "description": article.standfirst,
+            # Only when the editor wrote one: the card's title, not the page's.
+            "alternativeHeadline": social_headline(article)
+            if article.social_headline.strip()
+            else None,
+            "description": description(article),
             "image": images(article),
             "datePublished": iso(article.published_at),
             "dateModified": iso(date_modified(article)),

@@ -62,6 +62,18 @@ class Article(models.Model):
         sanitize=sanitize_body,
         blank=True,
     )
+    # Search results and social cards; empty means the standfirst / the headline
+    # (articles/seo.py).
+    meta_description = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="What search results show under the headline. Empty: the standfirst.",
+    )
+    social_headline = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The headline on shared links and social cards. Empty: the headline.",
+    )
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.DRAFT
     )

@@ -34,6 +34,12 @@ def absolute_url(path):
 
 
 @register.filter
+def page_description(article):
+    """<meta name="description"> of a story: see seo.description()."""
+    return seo.description(article)
+
+
+@register.filter
 def w3c(moment):
     """ISO 8601 / W3C datetime in the site time zone, whole seconds."""
     return seo.iso(moment) or ""
@@ -45,6 +51,8 @@ def article_metadata(article):
     return {
         "article": article,
         "url": seo.absolute(article.get_absolute_url()),
+        "title": seo.social_headline(article),
+        "description": seo.description(article),
         "image": seo.social_image(article),
         "modified": seo.iso(seo.date_modified(article)),
         "published": seo.iso(article.published_at),

@@ -4,15 +4,23 @@ quote placements and corrections."""
 from datetime import timedelta
 
 import pytest
+import reversion
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from articles.desk import comment_model
 from articles.models import Article, Correction
 from tests.support.desk import add_form_data, make_staff, post_change
-from tests.support.factories import make_article, make_author, make_draft, make_section
+from tests.support.factories import (
+    image_file,
+    make_article,
+    make_author,
+    make_draft,
+    make_section,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -242,3 +250,110 @@ def test_pending_and_approved_counts_come_without_a_query_per_row(client, editor
     assert changelist_queries(client) == one_story
     text = client.get(reverse(CHANGELIST), {"q": "Discussed"}).text
     assert f"{story.comment_count} approved, 2 pending" in text
+
+
+# --- The list's thumbnail, "last edited" and headline; the change form's budget ----
+
+
+def test_the_list_shows_the_smallest_rendition_never_the_original(client, editor):
+    story = make_article(
+        headline="Pictured",
+        featured_image=image_file(size=(1000, 500)),
+        image_alt="A harbour",
+    )
+    smallest = min(story.featured_image_renditions, key=lambda r: r["width"])
+    assert smallest["width"] == 480
+    client.force_login(editor)
+    text = client.get(reverse(CHANGELIST)).text
+    assert (
+        f'<img class="desk-thumb" src="{smallest["url"]}" width="48" height="24" '
+        'alt="" loading="lazy" decoding="async">'
+    ) in text
+    assert story.featured_image.url not in text
+
+
+def test_a_story_whose_renditions_are_not_made_yet_shows_no_thumbnail(client, editor):
+    story = make_article(
+        headline="Pending image", featured_image=image_file(), image_alt="A"
+    )
+    Article.objects.filter(pk=story.pk).update(featured_image_renditions=[])
+    client.force_login(editor)
+    text = client.get(reverse(CHANGELIST)).text
+    assert "desk-thumb" not in text
+    assert story.featured_image.url not in text
+
+
+def test_the_list_says_who_last_edited_each_story_and_when(
+    client, editor, django_user_model
+):
+    story = make_article(headline="Edited twice")
+    writer = make_staff(django_user_model, "Author", "writer")
+    writer.first_name, writer.last_name = "Wanda", "Writer"
+    writer.save()
+    with reversion.create_revision():
+        story.save()
+        reversion.set_user(editor)
+    with reversion.create_revision():
+        story.save()
+        reversion.set_user(writer)
+    make_article(headline="Never saved in the admin")
+    client.force_login(editor)
+    text = client.get(reverse(CHANGELIST)).text
+    story.refresh_from_db()
+    when = date_format(timezone.localtime(story.modified_at), "j M, H:i")
+    assert f"{when}<br><small>by Wanda Writer</small>" in text
+    assert text.count("<small>by ") == 1  # the other story has no revision
+
+
+def test_last_edited_by_costs_no_query_per_row(client, editor):
+    client.force_login(editor)
+    for n in range(5):
+        with reversion.create_revision():
+            make_busy_story(n).save()
+            reversion.set_user(editor)
+    with_five = changelist_queries(client)
+    for n in range(5, 25):
+        with reversion.create_revision():
+            make_busy_story(n).save()
+            reversion.set_user(editor)
+    assert changelist_queries(client) == with_five
+    assert client.get(reverse(CHANGELIST)).text.count("<small>by editor</small>") == 25
+
+
+def test_long_headlines_are_clamped_with_the_whole_headline_on_hover(client, editor):
+    headline = "A very long headline " * 8
+    make_article(headline=headline.strip())
+    client.force_login(editor)
+    text = client.get(reverse(CHANGELIST)).text
+    assert (
+        '<span class="desk-story"><span class="desk-headline-cell" '
+        f'title="{headline.strip()}">{headline.strip()}</span></span>'
+    ) in text
+    assert "css/desk.css" in text
+
+
+def test_the_change_form_opens_within_15_queries(client, editor):
+    story = make_article(
+        headline="Busy",
+        section=make_section(),
+        authors=[make_author(), make_author()],
+        tags=["harbour", "bridges", "council"],
+        quotes=[{"text": "Yes", "speaker": "Mayor"}],
+        featured_image=image_file(),
+        image_alt="A",
+    )
+    Correction.objects.create(article=story, kind="correction", text="Fixed.")
+    with reversion.create_revision():
+        story.save()
+        reversion.set_user(editor)
+    client.force_login(editor)
+    url = reverse("admin:articles_article_change", args=[story.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    statements = [
+        q["sql"]
+        for q in queries.captured_queries
+        if "django_session" not in q["sql"] and "SAVEPOINT" not in q["sql"]
+    ]
+    assert len(statements) <= 15, "\n".join(statements)

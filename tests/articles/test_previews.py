@@ -149,3 +149,29 @@ def test_a_bad_validity_is_a_form_error_not_a_500(client, editor, hours):
     assert response.status_code == 200
     assert response.context["form"].errors["hours"]
     assert not PreviewLink.objects.exists()
+
+
+def test_every_live_link_has_a_copy_button_revoked_ones_do_not(client, editor):
+    story = make_draft()
+    live = previews.create_link(story, editor, note="<b>lawyer</b>", hours=48)
+    revoked = previews.create_link(story, editor, note="old", hours=48)
+    PreviewLink.objects.filter(pk=revoked.pk).update(revoked_at=timezone.now())
+    client.force_login(editor)
+    url = reverse("admin:articles_article_preview_links", args=[story.pk])
+    text = client.get(url).text
+    # The button copies the input it names; without JavaScript it stays hidden
+    # and the link can still be selected by hand.
+    assert f'id="preview-link-{live.pk}" readonly' in text
+    assert f'data-copy="preview-link-{live.pk}" hidden>Copy</button>' in text
+    assert f'data-copy="preview-link-{revoked.pk}"' not in text
+    assert 'aria-label="Preview link for &lt;b&gt;lawyer&lt;/b&gt;"' in text
+    assert 'src="/static/js/desk-copy.js" defer' in text
+
+
+def test_a_new_link_has_its_own_copy_button(client, editor):
+    story = make_draft()
+    client.force_login(editor)
+    url = reverse("admin:articles_article_preview_links", args=[story.pk])
+    text = client.post(url, {"note": "", "hours": "48"}).text
+    assert '<label for="new-preview-link">New link:</label>' in text
+    assert 'data-copy="new-preview-link" hidden>Copy link</button>' in text

@@ -4,6 +4,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import writing
 from articles.models import Article
 from tests.support.users import user_in_group
 
@@ -42,8 +43,10 @@ def change_form_data(article: Article, **overrides) -> dict:
         "slug": article.slug,
         "standfirst": article.standfirst,
         "body": article.body,
+        "meta_description": article.meta_description,
+        "social_headline": article.social_headline,
         "section": article.section_id or "",
-        "tags": ", ".join(t.name for t in article.tags.all()),
+        "tags": writing.format_tags(t.name for t in article.tags.all()),
         "image_alt": article.image_alt,
         "image_caption": article.image_caption,
         "image_credit": article.image_credit,
