@@ -4,6 +4,20 @@ from urllib.parse import urlsplit
 
 import nh3
 
+# The body editor's buttons; BODY_TAGS below is what they can make (and more).
+BODY_EDITOR_EXTENSIONS = {
+    "Bold": True,
+    "Italic": True,
+    "Link": {"enableTarget": False},
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Heading": {"levels": [2, 3]},
+    "Blockquote": True,
+    "HardBreak": True,
+    "HorizontalRule": True,
+}
+
 BODY_TAGS = {
     "p",
     "br",

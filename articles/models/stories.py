@@ -17,21 +17,12 @@ from articles.models.links import ArticleRedirect
 from articles.models.people import Author, Section
 from articles.models.querysets import ArticleQuerySet
 from articles.models.search_entries import SearchEntry
-from articles.sanitize import sanitize_body, sanitize_trusted_body
+from articles.sanitize import (
+    BODY_EDITOR_EXTENSIONS,
+    sanitize_body,
+    sanitize_trusted_body,
+)
 from articles.searchtext import INDEXED_FIELDS
-
-BODY_EDITOR_EXTENSIONS = {
-    "Bold": True,
-    "Italic": True,
-    "Link": {"enableTarget": False},
-    "BulletList": True,
-    "OrderedList": True,
-    "ListItem": True,
-    "Heading": {"levels": [2, 3]},
-    "Blockquote": True,
-    "HardBreak": True,
-    "HorizontalRule": True,
-}
 
 # A paragraph holding only "[quote N]" is where quote N of the story is placed.
 QUOTE_PLACEHOLDER = re.compile(r"<p>\s*\[quote\s+(\d+)\]\s*</p>", re.IGNORECASE)
