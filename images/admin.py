@@ -187,6 +187,12 @@ class ImageAdmin(admin.ModelAdmin):
     def thumbnail_column(self, obj):
         return _thumbnail_html(obj)
 
+    def changelist_view(self, request, extra_context=None):
+        # The list needs the width for its eight columns at 1366 px: no app sidebar
+        # here (the breadcrumbs and Home still lead everywhere).
+        extra_context = {"is_nav_sidebar_enabled": False, **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
     @admin.display(description="Size")
     def dimensions(self, obj):
         return f"{obj.width}×{obj.height}" if obj.width else "—"

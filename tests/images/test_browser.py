@@ -57,6 +57,14 @@ def test_librarian_uploads_two_pictures_and_clicks_a_focal_point(
         Image.objects.get(original_name="market.jpg").alt_text == "Stalls at the market"
     )
 
+    # The library's list fits a 1366 px screen: no column scrolled out of sight.
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(f"{live_server.url}/admin/images/image/")
+    results = page.locator("#changelist .results")
+    assert results.evaluate("el => el.scrollWidth <= el.clientWidth")
+    used_in = page.locator("#result_list th.column-used_in").bounding_box()
+    assert used_in["x"] + used_in["width"] <= 1366
+
     page.goto(f"{live_server.url}/admin/images/image/{harbour.pk}/change/")
     picture = page.locator("img[data-focal-picker]")
     box = picture.bounding_box()
