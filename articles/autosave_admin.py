@@ -11,7 +11,7 @@ from django.http import HttpResponseRedirect, JsonResponse
 from django.http.request import RawPostDataException
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.formats import time_format
+from django.utils.formats import date_format, time_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -47,7 +47,11 @@ def read_payload(request) -> dict:
 
 
 def clock(moment) -> str:
-    return time_format(timezone.localtime(moment), "H:i")
+    """12:03 today, 4 Dec, 12:03 before (the site's time zone)."""
+    local = timezone.localtime(moment)
+    if local.date() == timezone.localdate():
+        return time_format(local, "H:i")
+    return date_format(local, "j M, H:i")
 
 
 class AutosaveAdminMixin:

@@ -444,3 +444,20 @@ def test_clean_autosaves_takes_another_age(editor):
     )
     call_command("clean_autosaves", older_than=7, verbosity=0)
     assert not ArticleAutosave.objects.exists()
+
+
+def test_an_autosave_from_an_earlier_day_names_the_day(client, editor):
+    story = make_draft(headline="Saved")
+    three_days_ago = timezone.now() - timedelta(days=3)
+    Article.objects.filter(pk=story.pk).update(
+        modified_at=three_days_ago - timedelta(hours=1)
+    )
+    story.refresh_from_db()
+    slot_for(editor, story, headline="Typed", saved_at=three_days_ago)
+    client.force_login(editor)
+    local = timezone.localtime(three_days_ago)
+    expected = f"{local.day} {local:%b}, {local:%H:%M}"
+    assert (
+        f"Restore your unsaved changes from {expected}"
+        in client.get(change_url(story)).text
+    )
