@@ -47,11 +47,14 @@
       status.hidden = !text;
     }
 
-    // A Save that came back without errors: the text is in the story now.
+    // The form was submitted and this page is not the form again with errors: the
+    // save went through (a new story's copy has the add form's key, hence the
+    // key kept at submit, not this page's).
     try {
-      if (window.sessionStorage.getItem(SUBMITTED) === storageKey) {
+      var submitted = window.sessionStorage.getItem(SUBMITTED);
+      if (submitted) {
         window.sessionStorage.removeItem(SUBMITTED);
-        if (!document.querySelector(".errornote")) store(storageKey, null);
+        if (!document.querySelector(".errornote")) store(submitted, null);
       }
     } catch (error) { /* no sessionStorage: the copy stays until the next save */ }
 

@@ -2,6 +2,7 @@
 typed text is autosaved, offered again after a reload and restored; leaving with
 unsaved changes asks "leave page?", saving does not."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -12,6 +13,17 @@ from tests.support.desk import make_staff
 from tests.support.factories import make_draft
 
 PHONE = {"width": 390, "height": 844}
+
+
+def wait_for_slot(user, story, holds, seconds=10):
+    """The user's slot once `holds(body)` is true of it (autosaves every second)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        slot = ArticleAutosave.objects.filter(user=user, article=story).first()
+        if slot and holds(slot.data.get("body", "")):
+            return slot
+        assert time.monotonic() < deadline, slot and slot.data
+        time.sleep(0.2)
 
 
 @pytest.mark.browser
@@ -40,11 +52,14 @@ def test_typed_text_is_autosaved_offered_after_reload_and_restored(
     page.keyboard.press("End")
     page.keyboard.type(" Typed in the browser.")
     expect(page.locator("#desk-autosave")).to_contain_text("Autosaved at")
-    slot = ArticleAutosave.objects.get(user=editor, article=story)
+    # The first autosave may have gone out halfway through the typing.
+    slot = wait_for_slot(editor, story, lambda data: "Typed in the browser." in data)
     assert slot.data["headline"] == "Harbour bridge vote delayed"
-    assert "Typed in the browser." in slot.data["body"]
     story.refresh_from_db()
     assert story.headline == "Harbour bridge vote"  # the story is untouched
+    local_key = f"newsroom-autosave:{editor.pk}:{story.pk}"
+    local_copy = page.evaluate(f"window.localStorage.getItem('{local_key}')")
+    assert "Harbour bridge vote delayed" in local_copy  # kept in the browser too
 
     # Leaving with unsaved changes asks first ("leave page?"); accepted, it leaves.
     page.reload()
@@ -71,6 +86,7 @@ def test_typed_text_is_autosaved_offered_after_reload_and_restored(
     assert story.headline == "Harbour bridge vote delayed"
     assert "Typed in the browser." in story.body
     assert not ArticleAutosave.objects.filter(user=editor, article=story).exists()
+    assert page.evaluate(f"window.localStorage.getItem('{local_key}')") is None
 
 
 @pytest.mark.browser
