@@ -109,3 +109,27 @@ def test_the_restore_banner_fits_a_phone(chromium, live_server, django_user_mode
     box = banner.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
     page.screenshot(path="/tmp/autosave-banner-390.png", full_page=False)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_new_story_is_autosaved_before_its_first_save_and_restored(
+    chromium, live_server, django_user_model, settings
+):
+    settings.AUTOSAVE_INTERVAL_SECONDS = 1
+    editor = make_staff(django_user_model, "Superuser", "deskeditor")
+    page = logged_in_page(chromium, live_server, editor)
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.goto(f"{live_server.url}/admin/articles/article/add/")
+    page.fill("#id_headline", "Ferry strike called off")
+    expect(page.locator("#desk-autosave")).to_contain_text("Autosaved at")
+    slot = ArticleAutosave.objects.get(user=editor, article=None)
+    assert slot.data["headline"] == "Ferry strike called off"
+
+    page.reload()
+    page.get_by_role("link", name="Restore your unsaved changes").click()
+    expect(page.locator("#id_headline")).to_have_value("Ferry strike called off")
+    page.screenshot(path="/tmp/autosave-new-story-1366.png", full_page=False)
+    with page.expect_navigation():
+        page.click("input[name=_continue]")
+    assert not ArticleAutosave.objects.filter(user=editor).exists()
