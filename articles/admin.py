@@ -4,8 +4,8 @@ Every permission question is answered by articles.workflow; every state change g
 through a method on Article. This module only wires them into the admin; the story
 form and inlines are in admin_forms, the list filters in admin_filters, the history
 pages in revision_admin, the preview pages in preview_admin, the workflow
-buttons and bulk actions in workflow_admin, and the tag search and the list's
-thumbnail and "last edited" columns in writing_admin.
+buttons and bulk actions in workflow_admin, autosave in autosave_admin, and the tag
+search and the list's thumbnail and "last edited" columns in writing_admin.
 """
 
 from django.apps import apps
@@ -28,6 +28,7 @@ from articles.admin_forms import (
     QuoteInline,
     with_html_source_body,
 )
+from articles.autosave_admin import AutosaveAdminMixin
 from articles.desk import comment_model, pending_comment_counts
 from articles.models import Article, Author, Byline, PreviewLink, Quote, Section
 from articles.preview_admin import PreviewLinkAdmin, PreviewLinksAdminMixin
@@ -60,6 +61,7 @@ def prepare_uploads(request) -> None:
 
 @admin.register(Article)
 class ArticleAdmin(
+    AutosaveAdminMixin,
     WorkflowAdminMixin,
     WritingAdminMixin,
     RevisionHistoryAdminMixin,

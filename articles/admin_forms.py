@@ -179,7 +179,7 @@ class ArticleAdminForm(forms.ModelForm):
         }
 
     class Media:
-        js = ["js/desk-writing.js"]
+        js = ["js/desk-writing.js", "js/desk-autosave.js"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

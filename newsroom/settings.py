@@ -381,6 +381,12 @@ SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
 # search, feeds and the page itself stay fast for every story.
 ARTICLE_BODY_MAX_CHARS = env_int("ARTICLE_BODY_MAX_CHARS", 1_000_000)
 
+# Autosave of the story form (articles/autosave.py): every this many seconds while
+# something changed; autosaves per user per window (0 switches the limit off).
+AUTOSAVE_INTERVAL_SECONDS = env_int("AUTOSAVE_INTERVAL_SECONDS", 30)
+AUTOSAVE_RATE_LIMIT = env_int("AUTOSAVE_RATE_LIMIT", 20)
+AUTOSAVE_RATE_WINDOW = env_int("AUTOSAVE_RATE_WINDOW", 60)
+
 # Search: searches per reader IP per window (0 switches the limit off); beyond it
 # a 429 page with Retry-After. Counted in the "counters" cache.
 SEARCH_RATE_LIMIT = env_int("SEARCH_RATE_LIMIT", 60)

@@ -4,6 +4,7 @@ One module per family; everything is imported here, where Django and the rest of
 the code find the models (`from articles.models import Article`).
 """
 
+from articles.models.autosaves import ArticleAutosave
 from articles.models.common import local_day_bounds, unique_slug
 from articles.models.links import ArticleRedirect, PreviewLink, PreviewLinkQuerySet
 from articles.models.people import Author, Byline, Section
@@ -22,6 +23,7 @@ __all__ = [
     "BODY_EDITOR_EXTENSIONS",
     "QUOTE_PLACEHOLDER",
     "Article",
+    "ArticleAutosave",
     "ArticleQuerySet",
     "ArticleRedirect",
     "Author",
