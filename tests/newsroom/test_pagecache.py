@@ -239,8 +239,12 @@ def test_junk_query_strings_render_once_and_store_one_entry(client, story):
         for n in range(1, 200):
             response = client.get(f"/tag/harbour/?utm_source=junk{n}&gclid={n}")
             assert response.status_code == 200
+            assert response["X-Page-Cache"] == "hit"
     assert len(first) > 0
-    assert len(rest) == 0  # 199 hits: no page was rendered again
+    # 199 hits: no page was rendered again. (With Redis, a hit may check once a
+    # second for invalidations that missed it: one primary-key read of that table.)
+    rendering = [q for q in rest if "newsroom_pagecachestate" not in q["sql"]]
+    assert rendering == []
     assert stored_pages() == 1
 
 
