@@ -7,7 +7,6 @@ from datetime import datetime
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
@@ -16,7 +15,7 @@ from django.utils.html import format_html
 from django_prose_editor.widgets import AdminProseEditorWidget
 from taggit.forms import TagField, TagWidget
 
-from articles import images, revisions, workflow, writing
+from articles import revisions, workflow, writing
 from articles.models import Article, Byline, Correction, Quote
 
 # --- Writing comforts: counters and the tag box (static/js/desk-writing.js) -------
@@ -144,7 +143,6 @@ class ArticleAdminForm(forms.ModelForm):
             "tags",
             "allow_comments",
             "featured_image",
-            "image_alt",
             "image_caption",
             "image_credit",
         ]
@@ -195,12 +193,6 @@ class ArticleAdminForm(forms.ModelForm):
             stories = stories.select_for_update()
         current = stories.values_list("modified_at", flat=True).first()
         return current.isoformat() if current else ""
-
-    def clean_featured_image(self):
-        image = self.cleaned_data.get("featured_image")
-        if isinstance(image, UploadedFile):
-            return images.prepared_upload(image)  # drops EXIF and appended data
-        return image
 
     def clean(self):
         cleaned = super().clean()
