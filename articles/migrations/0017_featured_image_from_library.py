@@ -7,6 +7,10 @@ byte-for-byte the same share one Image. The library's thumbnail, original-format
 widths and focal-point crops are not made here (seconds per image, inside the
 migration's transaction): `manage.py render_images --missing` queues them.
 
+Stored revisions (django-reversion) name the file; they now name the library
+image, so History and Restore keep working (a file only an old revision shows
+becomes a library image too; one that is gone becomes "no image").
+
 Backwards, the stories get their file, texts and WebP renditions back; the
 library images stay (nothing is deleted).
 
@@ -15,6 +19,7 @@ cannot be altered in the same transaction ("pending trigger events").
 """
 
 import hashlib
+import json
 from pathlib import PurePosixPath
 
 import django.db.models.deletion
@@ -58,6 +63,59 @@ def library_renditions(name: str, renditions: list[dict]) -> list[dict]:
         for r in renditions or []
         if r.get("url") and r.get("width") and r.get("height")
     ]
+
+
+def _library_image_for(Image, field_file, *, alt_text, caption, credit, **known):
+    """The library image of this stored file: found by name or by the stored
+    bytes, else created from what the story knew of it."""
+    name = field_file.name
+    image = Image.objects.filter(file=name).first()
+    if image is not None:
+        return image
+    digest = stored_hash(field_file)
+    if digest and (image := Image.objects.filter(content_hash=digest).first()):
+        return image
+    return Image.objects.create(
+        file=name,
+        original_name=PurePosixPath(name).name,
+        alt_text=alt_text,
+        caption=caption,
+        credit=credit,
+        content_hash=digest,
+        **known,
+    )
+
+
+def revisions_into_library(apps, Article, Image):
+    """Stored revisions of stories name the library image instead of the file."""
+    Version = apps.get_model("reversion", "Version")
+    versions = Version.objects.filter(
+        content_type__app_label="articles", content_type__model="article", format="json"
+    )
+    storage = Article._meta.get_field("featured_image").storage
+    for version in versions.iterator():
+        data = json.loads(version.serialized_data)
+        fields = data[0]["fields"]
+        name = fields.get("featured_image")
+        if not isinstance(name, str):
+            continue  # none, or already an id
+        image_id = None
+        if name and storage.exists(name):
+            field_file = Article(featured_image=name).featured_image
+            headline = fields.get("headline") or "Image"
+            image_id = _library_image_for(
+                Image,
+                field_file,
+                alt_text=(fields.get("image_alt") or "").strip()[:300]
+                or headline[:300],
+                caption=fields.get("image_caption") or "",
+                credit=(fields.get("image_credit") or "")[:200],
+                width=fields.get("featured_image_width"),
+                height=fields.get("featured_image_height"),
+                byte_size=fields.get("featured_image_bytes"),
+            ).pk
+        fields["featured_image"] = image_id
+        Version.objects.filter(pk=version.pk).update(serialized_data=json.dumps(data))
 
 
 def into_library(apps, schema_editor):
@@ -108,6 +166,23 @@ def into_library(apps, schema_editor):
             image_caption=story.image_caption,
             image_credit=story.image_credit,
         )
+    revisions_into_library(apps, Article, Image)
+
+
+def revisions_out_of_library(apps, Image):
+    Version = apps.get_model("reversion", "Version")
+    versions = Version.objects.filter(
+        content_type__app_label="articles", content_type__model="article", format="json"
+    )
+    files = dict(Image.objects.values_list("pk", "file"))
+    for version in versions.iterator():
+        data = json.loads(version.serialized_data)
+        fields = data[0]["fields"]
+        image_id = fields.get("featured_image")
+        if isinstance(image_id, str):
+            continue  # a file name already
+        fields["featured_image"] = files.get(image_id, "") if image_id else ""
+        Version.objects.filter(pk=version.pk).update(serialized_data=json.dumps(data))
 
 
 def out_of_library(apps, schema_editor):
@@ -131,12 +206,14 @@ def out_of_library(apps, schema_editor):
             image_caption=story.image_caption or image.caption[:500],
             image_credit=story.image_credit or image.credit[:250],
         )
+    revisions_out_of_library(apps, apps.get_model("images", "Image"))
 
 
 class Migration(migrations.Migration):
     dependencies = [
         ("articles", "0016_article_seo_fields"),
         ("images", "0001_initial"),
+        ("reversion", "0002_add_index_on_version_for_content_type_and_db"),
     ]
 
     operations = [

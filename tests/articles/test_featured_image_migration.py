@@ -2,6 +2,7 @@
 anything: the file as stored, alt text, caption, credit, size and renditions."""
 
 import io
+import json
 
 import pytest
 from django.core.files.base import ContentFile
@@ -11,11 +12,17 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 from PIL import Image as PILImage
+from reversion.models import Version
 
 from images.models import Image
 from tests.support.factories import make_library_image
 
-BEFORE = [("articles", "0016_article_seo_fields"), ("images", "0001_initial")]
+BEFORE = [
+    ("articles", "0016_article_seo_fields"),
+    ("images", "0001_initial"),
+    ("reversion", "0002_add_index_on_version_for_content_type_and_db"),
+    ("contenttypes", "0002_remove_content_type_name"),
+]
 AFTER = [("articles", "0018_featured_image_is_a_library_image")]
 
 
@@ -115,6 +122,67 @@ def test_featured_images_become_library_images_losing_nothing():
     assert reused.featured_image_id == image.pk
     assert reused.image_credit == "Agency"  # differs from the library's: kept
     assert Article.objects.get(slug="story-3").featured_image_id is None
+
+
+def old_revision(apps, story, image_name, image_alt):
+    """A revision stored before the move: it names the file."""
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    Revision = apps.get_model("reversion", "Revision")
+    content_type = ContentType.objects.get(app_label="articles", model="article")
+    fields = {
+        "headline": story.headline,
+        "slug": story.slug,
+        "body": story.body,
+        "status": story.status,
+        "featured_image": image_name,
+        "image_alt": image_alt,
+        "image_caption": "",
+        "image_credit": "",
+    }
+    revision = Revision.objects.create(date_created=timezone.now(), comment="Saved.")
+    return apps.get_model("reversion", "Version").objects.create(
+        revision=revision,
+        object_id=str(story.pk),
+        content_type=content_type,
+        db="default",
+        format="json",
+        serialized_data=json.dumps(
+            [{"model": "articles.article", "pk": story.pk, "fields": fields}]
+        ),
+        object_repr=story.headline,
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_stored_revisions_name_the_library_image_afterwards():
+    old = migrate(BEFORE)
+    name = stored_jpeg("images/2024/05/now.jpg")
+    earlier = stored_jpeg("images/2024/05/earlier.jpg", colour=(0, 90, 200))
+    story = old_story(old, 1, name, image_alt="Now")
+    current = old_revision(old, story, name, "Now")
+    only_in_history = old_revision(old, story, earlier, "An earlier picture")
+    gone = old_revision(old, story, "images/2024/05/gone.jpg", "Gone")
+
+    new = migrate(AFTER)
+    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+    Image = new.get_model("images", "Image")
+    image = Image.objects.get(file=name)
+    assert (
+        Version.objects.get(pk=current.pk)._object_version.object.featured_image_id
+        == image.pk
+    )
+    kept = Image.objects.get(file=earlier)  # the file an old revision showed
+    assert kept.alt_text == "An earlier picture"
+    assert (
+        Version.objects.get(
+            pk=only_in_history.pk
+        )._object_version.object.featured_image_id
+        == kept.pk
+    )
+    assert (
+        Version.objects.get(pk=gone.pk)._object_version.object.featured_image_id is None
+    )
 
 
 @pytest.mark.django_db(transaction=True)
