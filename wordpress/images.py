@@ -36,7 +36,7 @@ class ImageImport:
     def featured_missing(self, item, article, attachment) -> bool:
         """True when the post has a featured image we have not got yet (e.g. a first
         run without --media-dir), so an unchanged post is looked at again."""
-        if attachment is None or article.featured_image or self.media_dir is None:
+        if attachment is None or article.featured_image_id or self.media_dir is None:
             return False
         relative = uploads_path(attachment)
         path = (self.media_dir / relative).resolve()
@@ -48,7 +48,7 @@ class ImageImport:
             site=self.site, kind=WordPressImport.Kind.FEATURED_IMAGE, wp_id=item.post_id
         ).first()
         if not thumbnail_id:
-            if mapping is not None and article.featured_image:
+            if mapping is not None and article.featured_image_id:
                 article.featured_image = None
                 article.image_caption = article.image_credit = ""
                 mapping.delete()
@@ -60,7 +60,7 @@ class ImageImport:
         if (
             mapping is not None
             and mapping.object_id == int(thumbnail_id)
-            and article.featured_image
+            and article.featured_image_id
         ):
             self._set_text(article, attachment, log)
             log.add("images", "unchanged")
