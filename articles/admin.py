@@ -10,8 +10,7 @@ search and the list's thumbnail and "last edited" columns in writing_admin.
 
 from django.apps import apps
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404
 from django.urls import reverse
@@ -19,7 +18,7 @@ from django.utils.html import format_html
 from js_asset.media import Media
 from reversion.admin import VersionAdmin
 
-from articles import images, revisions, workflow
+from articles import revisions, workflow
 from articles.admin_filters import BylineFilter, DeskStatusFilter, TagFilter
 from articles.admin_forms import (
     ArticleAdminForm,
@@ -42,18 +41,6 @@ from newsroom.storage import StorageErrorAdminMixin
 # and creating ArticleAdmin (a VersionAdmin) registers Article itself, without the
 # tag rows, unless it is registered already.
 revisions.register()
-
-
-def prepare_uploads(request) -> None:
-    """Validate and re-encode a POSTed featured image now; the form reuses the
-    result and reports any error."""
-    if request.method != "POST":
-        return
-    for upload in request.FILES.getlist("featured_image"):
-        try:
-            images.prepared_upload(upload)
-        except ValidationError:
-            pass
 
 
 # --- The story admin ----------------------------------------------------------------
@@ -86,7 +73,7 @@ class ArticleAdmin(
     search_fields = ["headline", "standfirst", "body"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
-    autocomplete_fields = ["section"]
+    autocomplete_fields = ["section", "featured_image"]
     inlines = [BylineInline, QuoteInline, CorrectionInline]
     actions = ["submit_selected", "publish_selected", "unpublish_selected"]
     list_per_page = 50
@@ -120,10 +107,13 @@ class ArticleAdmin(
             {
                 "fields": [
                     "featured_image",
-                    "image_alt",
+                    "featured_preview",
                     "image_caption",
                     "image_credit",
-                ]
+                ],
+                "description": "Chosen from the image library (search by alt text, "
+                "caption, credit or file name). Its alt text is the library's; "
+                "an empty caption or credit here shows the library's.",
             },
         ),
     ]
@@ -133,7 +123,7 @@ class ArticleAdmin(
     def get_queryset(self, request):
         queryset = (
             Article.objects.for_desk(request.user)
-            .select_related("section", "created_by")
+            .select_related("section", "created_by", "featured_image")
             .prefetch_related(
                 Prefetch("bylines", queryset=Byline.objects.select_related("author"))
             )
@@ -186,7 +176,7 @@ class ArticleAdmin(
         return workflow.may_write(request.user)
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = ["desk_status", "updated_at"]
+        readonly = ["desk_status", "updated_at", "featured_preview"]
         if not workflow.allowed(request.user, "publish", obj or Article()):
             readonly += ["published_at", "expires_at"]
         if not workflow.may_keep_raw_html(request.user):
@@ -195,19 +185,39 @@ class ArticleAdmin(
                 readonly.append("body")  # an editor's HTML would not survive the editor
         return readonly
 
-    # Re-encoding a big upload takes seconds: it happens here, before any
-    # transaction, so SQLite's write lock is free meanwhile. The request-wide
-    # transaction (newsroom.faults) is off for these views; the admin's own, and
-    # reversion's, still cover the save.
-    @transaction.non_atomic_requests
-    def add_view(self, request, form_url="", extra_context=None):
-        prepare_uploads(request)
-        return super().add_view(request, form_url, extra_context)
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "featured_image" and field is not None:
+            # New images come through the library's upload page (it checks every
+            # file), and deleting one in use is refused: no "+" or "×" popups.
+            field.widget.can_add_related = False
+            field.widget.can_delete_related = False
+        return field
 
-    @transaction.non_atomic_requests
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        prepare_uploads(request)
-        return super().change_view(request, object_id, form_url, extra_context)
+    @admin.display(description="Preview")
+    def featured_preview(self, obj):
+        """The saved image's thumbnail, and a way to add a new picture to the
+        library (a new tab: this form keeps what was typed)."""
+        upload = format_html(
+            '<a href="{}" target="_blank" rel="noopener">Upload new to the library'
+            "</a> (then search for it above)",
+            reverse("admin:images_image_upload"),
+        )
+        image = obj.featured_image if obj else None
+        thumb = image.thumbnail if image else None
+        if image is None:
+            return upload
+        if thumb is None:
+            return format_html("{} — thumbnail not made yet.<br>{}", image, upload)
+        return format_html(
+            '<img class="desk-featured-preview" src="{}" width="{}" height="{}" '
+            'alt="{}"><br>{}',
+            thumb["url"],
+            thumb["width"],
+            thumb["height"],
+            image.alt_text,
+            upload,
+        )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change=change, **kwargs)

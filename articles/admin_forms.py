@@ -7,7 +7,6 @@ from datetime import datetime
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
@@ -16,7 +15,7 @@ from django.utils.html import format_html
 from django_prose_editor.widgets import AdminProseEditorWidget
 from taggit.forms import TagField, TagWidget
 
-from articles import images, revisions, workflow, writing
+from articles import revisions, workflow, writing
 from articles.models import Article, Byline, Correction, Quote
 
 # --- Writing comforts: counters and the tag box (static/js/desk-writing.js) -------
@@ -144,7 +143,6 @@ class ArticleAdminForm(forms.ModelForm):
             "tags",
             "allow_comments",
             "featured_image",
-            "image_alt",
             "image_caption",
             "image_credit",
         ]
@@ -195,12 +193,6 @@ class ArticleAdminForm(forms.ModelForm):
             stories = stories.select_for_update()
         current = stories.values_list("modified_at", flat=True).first()
         return current.isoformat() if current else ""
-
-    def clean_featured_image(self):
-        image = self.cleaned_data.get("featured_image")
-        if isinstance(image, UploadedFile):
-            return images.prepared_upload(image)  # drops EXIF and appended data
-        return image
 
     def clean(self):
         cleaned = super().clean()
@@ -345,7 +337,19 @@ class QuoteInline(StoryInline, admin.StackedInline):
     ]
 
 
+class KnownStoryFormSet(BaseInlineFormSet):
+    """Each saved row is given the story it belongs to, already loaded: the admin
+    shows a row's str(), which names the story (one query per row otherwise)."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        if form.instance.pk is not None and self.instance.pk is not None:
+            self.fk.set_cached_value(form.instance, self.instance)
+        return form
+
+
 class CorrectionInline(StoryInline, admin.TabularInline):
     model = Correction
+    formset = KnownStoryFormSet
     extra = 0
     fields = ["kind", "text", "noted_at"]

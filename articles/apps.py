@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.urls import reverse
 
 
 class ArticlesConfig(AppConfig):
@@ -11,6 +12,8 @@ class ArticlesConfig(AppConfig):
 
         from articles import signals
         from articles.models import Article, Author, Byline, Correction, Quote, Section
+        from images import usage
+        from images.models import Image
         from newsroom import pagecache
 
         # Cached pages go stale on any write to what they show, wherever it comes
@@ -21,6 +24,29 @@ class ArticlesConfig(AppConfig):
         pagecache.watch_relation(Article.tags)
         pagecache.watch_relation(Article.authors)
         pagecache.watch_schedule(Article.objects.next_visibility_change)
+        # A story shows its featured image: a new crop, caption or alt text there
+        # changes the story's pages.
+        pagecache.watch(Image)
+
+        # The library lists the stories that use an image and keeps it from
+        # being deleted while they do.
+        def featured_uses(image_ids):
+            """(image id, label, admin URL) for each story whose featured image is
+            one of these: one query for a page of images."""
+            stories = Article.objects.filter(featured_image_id__in=image_ids).only(
+                "pk", "headline", "featured_image_id"
+            )
+            for story in stories.order_by("-pk"):
+                url = reverse("admin:articles_article_change", args=[story.pk])
+                yield story.featured_image_id, f"Featured in “{story.headline}”", url
+
+        usage.register(
+            "featured",
+            lambda: Article.objects.filter(featured_image__isnull=False).values(
+                "featured_image_id"
+            ),
+            featured_uses,
+        )
 
         # Search entries include tag names; taggit changes tags without our save().
         signals.connect_search_signals()

@@ -185,31 +185,36 @@ class StoryFeed(Feed):
         return categories + item.tag_names
 
     def item_enclosures(self, item):
-        if not item.featured_image:
+        image = item.featured_image
+        if image is None or not image.file:
             return []
-        # Recorded when the image was saved; 0 (allowed: "unknown") if the storage
+        # Recorded by the library at upload; 0 (allowed: "unknown") if the storage
         # could not say then. Never asked here: one S3 request per item.
-        length = str(item.featured_image_bytes or 0)
-        mime_type = mimetypes.guess_type(item.featured_image.name)[0] or "image/jpeg"
-        return [Enclosure(absolute(item.featured_image.url), length, mime_type)]
+        length = str(image.byte_size or 0)
+        mime_type = mimetypes.guess_type(image.file.name)[0] or "image/jpeg"
+        return [Enclosure(absolute(image.file.url), length, mime_type)]
 
     def item_extra_kwargs(self, item):
         extra = {}
         if settings.FEED_FULL_CONTENT:
             extra["content"] = item.body_with_quotes()
-        if item.featured_image:
-            renditions = item.featured_image_renditions or []
-            # The largest rendition, else the original upload.
-            best = max(renditions, key=lambda r: r["width"], default=None)
+        image = item.featured_image
+        if image is not None and image.file:
+            webp = [r for r in image.renditions_of("width") if "webp" in r["type"]]
+            # The largest WebP rendition, else the original upload.
+            best = max(webp, key=lambda r: r["width"], default=None) or {
+                "url": image.file.url,
+                "type": mimetypes.guess_type(image.file.name)[0] or "image/jpeg",
+                "width": image.width,
+                "height": image.height,
+            }
             extra["image"] = {
-                "url": absolute(best["url"] if best else item.featured_image.url),
-                "type": best["type"]
-                if best
-                else mimetypes.guess_type(item.featured_image.name)[0] or "image/jpeg",
-                "width": best["width"] if best else item.featured_image_width,
-                "height": best["height"] if best else item.featured_image_height,
-                "alt": item.image_alt,
-                "credit": item.image_credit,
+                "url": absolute(best["url"]),
+                "type": best["type"],
+                "width": best["width"],
+                "height": best["height"],
+                "alt": image.alt_text,
+                "credit": item.featured_credit,
             }
         return extra
 

@@ -100,24 +100,40 @@ def organization() -> dict:
     }
 
 
+def _largest(renditions: list[dict], mime: str | None = None) -> dict | None:
+    """The widest rendition (of this type, when given)."""
+    kept = [r for r in renditions if mime is None or r["type"] == mime]
+    return max(kept, key=lambda r: r["width"], default=None)
+
+
+def _social_crop(image) -> dict | None:
+    """The 1200×630 crop in the original's format (what social sites show)."""
+    crops = image.renditions_of("social")
+    return _largest([r for r in crops if r["type"] != "image/webp"]) or _largest(crops)
+
+
 def images(article) -> list[dict]:
-    """The featured image and each of its renditions, largest first."""
-    if not article.featured_image:
+    """The featured image, its social crop when made, and its WebP widths,
+    largest first."""
+    image = article.featured_image
+    if image is None or not image.file:
         return []
     found = [
         _compact(
             {
                 "@type": "ImageObject",
-                "url": absolute(article.featured_image.url),
-                "width": article.featured_image_width,
-                "height": article.featured_image_height,
-                "caption": article.image_caption or article.image_alt,
-                "creditText": article.image_credit,
+                "url": absolute(image.file.url),
+                "width": image.width,
+                "height": image.height,
+                "caption": article.featured_caption or image.alt_text,
+                "creditText": article.featured_credit,
             }
         )
     ]
-    for rendition in sorted(
-        article.featured_image_renditions or [], key=lambda r: -r["width"]
+    widths = [r for r in image.renditions_of("width") if r["type"] == "image/webp"]
+    social = _social_crop(image)
+    for rendition in ([social] if social else []) + sorted(
+        widths, key=lambda r: -r["width"]
     ):
         found.append(
             {
@@ -236,12 +252,15 @@ def collection_page(name: str, path: str, description: str = "") -> dict:
 
 
 def social_image(article) -> dict | None:
-    """The Open Graph / Twitter image: the re-encoded original (JPEG or PNG)."""
-    if not article.featured_image:
+    """The Open Graph / Twitter image: the social crop when the library has made
+    it, else the re-encoded original (JPEG or PNG)."""
+    image = article.featured_image
+    if image is None or not image.file:
         return None
+    crop = _social_crop(image)
     return {
-        "url": absolute(article.featured_image.url),
-        "width": article.featured_image_width,
-        "height": article.featured_image_height,
-        "alt": article.image_alt,
+        "url": absolute(crop["url"] if crop else image.file.url),
+        "width": crop["width"] if crop else image.width,
+        "height": crop["height"] if crop else image.height,
+        "alt": image.alt_text,
     }

@@ -48,12 +48,15 @@ class StoryChangeList(ChangeList):
 
 
 def smallest_rendition(article) -> dict | None:
-    """The narrowest stored rendition of the featured image, if any is made yet
-    (the list never loads an original, which may be tens of megabytes)."""
-    renditions = article.featured_image_renditions or []
-    if not article.featured_image or not renditions:
+    """The library's thumbnail of the featured image, else its narrowest width,
+    if any is made yet (the list never loads an original, which may be tens of
+    megabytes)."""
+    image = article.featured_image
+    if image is None:
         return None
-    return min(renditions, key=lambda rendition: rendition["width"])
+    widths = image.renditions_of("width")
+    narrowest = min(widths, key=lambda rendition: rendition["width"], default=None)
+    return image.thumbnail or narrowest
 
 
 class WritingAdminMixin:

@@ -70,8 +70,8 @@ def child(path: str) -> None:
     from django.core.files.storage import default_storage
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from articles import images
-    from articles.models import Article
+    from images import processing as images
+    from images.models import Image
 
     def rss_mb() -> float:
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -91,7 +91,7 @@ def child(path: str) -> None:
     name = default_storage.save(f"images/bench/{reencoded.name}", reencoded)
     del reencoded, upload, data
     started = time.perf_counter()
-    renditions = images.make_renditions(Article(featured_image=name).featured_image)
+    renditions = images.make_renditions(Image(file=name).file)
     print(
         json.dumps(
             {
@@ -149,8 +149,7 @@ def measure_lock(env: dict, png: Path) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.test import Client
 
-    from articles.models import Article
-    from tests.support.desk import add_form_data
+    from images.models import Image
 
     editor = get_user_model().objects.create_superuser("bench", "b@example.com", "x")
     client = Client()
@@ -173,19 +172,20 @@ def measure_lock(env: dict, png: Path) -> None:
     thread = threading.Thread(target=writer)
     thread.start()
     time.sleep(0.2)
-    data = add_form_data(headline="Big picture", image_alt="A storm") | {
-        "featured_image": SimpleUploadedFile("big.png", png.read_bytes(), "image/png")
+    data = {
+        "alt": "A storm",
+        "files": SimpleUploadedFile("big.png", png.read_bytes(), "image/png"),
     }
     started = time.perf_counter()
-    response = client.post("/admin/articles/article/add/", data)
+    response = client.post("/admin/images/image/upload/", data)
     upload_seconds = time.perf_counter() - started
     time.sleep(0.2)
     done.set()
     thread.join()
-    story = Article.objects.filter(headline="Big picture").first()
+    story = Image.objects.filter(alt_text="A storm").first()
     print(
-        f"admin upload of {png.name}: answer {response.status_code} in "
-        f"{upload_seconds:.1f} s; renditions {len(story.featured_image_renditions)}"
+        f"library upload of {png.name}: answer {response.status_code} in "
+        f"{upload_seconds:.1f} s; renditions {len(story.renditions)}"
         if story
         else f"admin upload refused: {response.status_code}"
     )

@@ -211,11 +211,18 @@ class Image(models.Model):
             items.sort(key=lambda r: r["width"])
             srcset = ", ".join(f"{r['url']} {r['width']}w" for r in items)
             sources.append({"type": mime, "srcset": srcset, "largest": items[-1]})
-        fallback = sources[-1]["largest"]  # the original's own format
+        if sources[-1]["type"] != "image/webp" or not self.file:
+            fallback = sources[-1]["largest"]  # the original's own format
+        else:  # WebP widths only (a featured image from before the library)
+            fallback = {
+                "url": self.file.url,
+                "width": self.width,
+                "height": self.height,
+            }
         return {
             "src": fallback["url"],
-            "width": fallback["width"],
-            "height": fallback["height"],
+            "width": fallback["width"] or sources[-1]["largest"]["width"],
+            "height": fallback["height"] or sources[-1]["largest"]["height"],
             "sources": sources,
             "sizes": sizes,
             "alt": self.alt_text,

@@ -1,8 +1,7 @@
 """Library images: upload checks, re-encoding, renditions and focal-point crops.
 
-The new home of the safety rules in articles/images.py (which this copies and
-extends: `images` may not import `articles`). When the featured image moves into
-the library, articles/images.py goes and its callers use this module.
+The one home of the safety rules for every image we store: library uploads,
+stories' featured images (library images since issue 15), the WordPress importer.
 
 Nothing is decoded before the checks pass: the format, the byte size, the pixel
 count and the memory the decoded pixels would take (`decoded_bytes`) all come
@@ -90,7 +89,8 @@ def decoded_bytes(image_format: str, mode: str, width: int, height: int) -> int:
     """The most memory decoding and re-encoding this image takes, from its header:
     the decoded pixels, plus a converted copy when its mode is not kept, plus for
     WebP and AVIF three more (the decoder's RGBA buffer, the bytes Pillow copies it
-    into and their conversions; measured for WebP in articles/images.py)."""
+    into and their conversions; measured for WebP: a 4000×4000 WebP, 64 MB of pixels, peaked
+    250 MB above the process's baseline)."""
     pixels = width * height
     total = pixels * _bytes_per_pixel(mode)
     if mode not in KEPT_MODES:

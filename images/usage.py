@@ -5,12 +5,16 @@ AppConfig.ready(), a query for the ids it uses and a way to describe each use::
 
     usage.register(
         "featured",
-        lambda: Article.objects.values("featured_image_id"),
+        lambda: Article.objects.filter(featured_image__isnull=False).values(
+            "featured_image_id"
+        ),
         lambda ids: (
-            (a.featured_image_id, f"Story: {a}", admin_url(a))
+            (a.featured_image_id, f"Featured in “{a}”", admin_url(a))
             for a in Article.objects.filter(featured_image_id__in=ids)
         ),
     )
+
+(articles/apps.py does this for the featured image.)
 
 `Image.objects.in_use()` / `unused()` filter by the union of the registered
 queries; `usages_of(ids)` describes a page of images with one query per

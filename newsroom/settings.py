@@ -396,7 +396,7 @@ SEARCH_RATE_WINDOW = env_int("SEARCH_RATE_WINDOW", 60)
 IMAGE_MAX_BYTES = env_int("IMAGE_MAX_BYTES", 15 * 1024 * 1024)
 IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 50_000_000)
 # Memory the decoded pixels (and any converted copy) may take: a 7000×7000 RGBA
-# PNG needs 196 MB, the same pixels as CMYK 392 MB (articles/images.py).
+# PNG needs 196 MB, the same pixels as CMYK 392 MB (images/processing.py).
 IMAGE_MAX_DECODED_BYTES = env_int("IMAGE_MAX_DECODED_BYTES", 200_000_000)
 IMAGE_RENDITION_WIDTHS = [480, 800, 1200, 1600]
 # The image library (images/, docs/images.md): fixed-ratio crops cut around each

@@ -1,16 +1,16 @@
 """Featured and inline images, copied from --media-dir (a copy of the site's
-wp-content/uploads): checked and re-encoded like an editor's upload. Nothing is
-downloaded."""
+wp-content/uploads) into the image library through images.uploads.add_upload():
+checked and re-encoded like an editor's upload, and a file already in the
+library (same bytes) is reused, not stored again. Nothing is downloaded."""
 
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.core.files.storage import default_storage
-from PIL import Image
 
-from articles.images import reencode_upload, validate_image_upload
+from images import processing
+from images.uploads import add_upload
 from wordpress.models import WordPressImport
 from wordpress.report import ItemLog
 from wordpress.survey import Attachment
@@ -28,14 +28,15 @@ class ImageImport:
         self.media_dir = media_dir
         self.site = site
         self.dry_run = dry_run
-        # Inline images already copied: path under uploads/ → our URL. Files are not
-        # transactional, so this survives a failed post.
+        # Inline images already in the library: path under uploads/ → our URL.
         self.media_urls: dict[str, str] = {}
+        # Library images a file turned out to be already in (same bytes).
+        self.found_existing: set[int] = set()
 
     def featured_missing(self, item, article, attachment) -> bool:
         """True when the post has a featured image we have not got yet (e.g. a first
         run without --media-dir), so an unchanged post is looked at again."""
-        if attachment is None or article.featured_image or self.media_dir is None:
+        if attachment is None or article.featured_image_id or self.media_dir is None:
             return False
         relative = uploads_path(attachment)
         path = (self.media_dir / relative).resolve()
@@ -47,9 +48,9 @@ class ImageImport:
             site=self.site, kind=WordPressImport.Kind.FEATURED_IMAGE, wp_id=item.post_id
         ).first()
         if not thumbnail_id:
-            if mapping is not None and article.featured_image:
+            if mapping is not None and article.featured_image_id:
                 article.featured_image = None
-                article.image_alt = article.image_caption = article.image_credit = ""
+                article.image_caption = article.image_credit = ""
                 mapping.delete()
                 log.add("images", "updated")
             return
@@ -59,16 +60,21 @@ class ImageImport:
         if (
             mapping is not None
             and mapping.object_id == int(thumbnail_id)
-            and article.featured_image
+            and article.featured_image_id
         ):
             self._set_text(article, attachment, log)
             log.add("images", "unchanged")
             return
-        content = self._read(attachment, label, log)
-        if content is None:
+        if not attachment.alt:
+            log.note(
+                "featured image without alt text: the library's says the post's "
+                "title; editors should describe the picture"
+            )
+        image = self._add(attachment, attachment.alt or f"Image: {label}", label, log)
+        if image is None:
             return
         if not self.dry_run:
-            article.featured_image.save(content.name, content, save=False)
+            article.featured_image = image
         self._set_text(article, attachment, log)
         log.add("images", "updated" if mapping else "created")
         WordPressImport.objects.update_or_create(
@@ -79,11 +85,12 @@ class ImageImport:
         )
 
     def _set_text(self, article, attachment, log) -> None:
-        article.image_alt = attachment.alt[:250]
-        article.image_caption = attachment.caption[:500]
-        article.image_credit = attachment.credit[:250]
-        if not attachment.alt:
-            log.note("featured image without alt text: editors must add it")
+        """The attachment's caption and credit, as the story's own where they
+        differ from the library image's (a reused image keeps its texts)."""
+        image = article.featured_image
+        caption, credit = attachment.caption[:500], attachment.credit[:250]
+        article.image_caption = "" if image and image.caption == caption else caption
+        article.image_credit = "" if image and image.credit == credit else credit
 
     def inline_url(self, url: str, label: str, log: ItemLog) -> str | None:
         """Our copy of an image in a post body (from --media-dir), or None to leave
@@ -99,24 +106,23 @@ class ImageImport:
                 "image in a story body still loads from WordPress (no --media-dir)"
             )
             return None
-        content = self._read(Attachment(url=url), label, log)
-        if content is None:
+        name = PurePosixPath(relative).name
+        image = self._add(Attachment(url=url), f"Image: {name}", label, log)
+        if image is None:
             return None
-        extension = content.name.rsplit(".", 1)[-1]
-        name = str(PurePosixPath("wordpress", relative).with_suffix(f".{extension}"))
+        reused = image is not DRY_RUN and image.pk in self.found_existing
+        log.add(
+            "images", "unchanged" if reused else "created", key=f"inline:{relative}"
+        )
         if self.dry_run:
-            log.add("images", "created", key=f"inline:{relative}")
             return None
-        if default_storage.exists(name):  # copied by an earlier run
-            log.add("images", "unchanged", key=f"inline:{relative}")
-        else:
-            name = default_storage.save(name, content)
-            log.add("images", "created", key=f"inline:{relative}")
-        self.media_urls[relative] = default_storage.url(name)
+        self.media_urls[relative] = image.file.url
         return self.media_urls[relative]
 
-    def _read(self, attachment: Attachment, label: str, log: ItemLog):
-        """The attachment's file from --media-dir, checked and re-encoded, or None."""
+    def _add(self, attachment: Attachment, alt_text: str, label: str, log: ItemLog):
+        """The attachment's file from --media-dir in the library (added now, or
+        found there by its bytes), or None with the reason logged. A dry run
+        only checks the file, and returns DRY_RUN for one that would be added."""
         relative = uploads_path(attachment)
         if not relative:
             log.skip("images", "the attachment URL has no /uploads/ path", label)
@@ -133,20 +139,31 @@ class ImageImport:
             return None
         with path.open("rb") as handle:
             upload = File(handle, name=path.name)
+            if self.dry_run:
+                try:
+                    processing.validate_image_upload(upload)
+                except ValidationError as exc:
+                    log.skip("images", f"{relative}: {exc.messages[0]}", label)
+                    return None
+                return DRY_RUN
             try:
-                validate_image_upload(upload)
-                return reencode_upload(upload)
-            except ValidationError as exc:
-                if isinstance(exc.__cause__, Image.DecompressionBombError):
-                    # Pillow refuses to even open it; "not an image" would mislead.
-                    reason = (
-                        f"{relative}: too many pixels to decode safely (over "
-                        f"{Image.MAX_IMAGE_PIXELS * 2 // 1_000_000} megapixels, "
-                        "a decompression bomb)"
-                    )
-                else:
-                    reason = f"{relative}: {exc.messages[0]}"
-                log.skip("images", reason, label)
+                outcome = add_upload(
+                    upload,
+                    alt_text=alt_text[:300],
+                    user=None,
+                    caption=attachment.caption,
+                    credit=attachment.credit[:200],
+                )
             except (OSError, ValueError) as exc:
                 log.skip("images", f"{relative}: unreadable ({exc})", label)
-        return None
+                return None
+        if outcome.error:
+            log.skip("images", f"{relative}: {outcome.error}", label)
+            return None
+        if outcome.existing:
+            self.found_existing.add(outcome.existing.pk)
+        return outcome.image or outcome.existing
+
+
+# What _add() returns in a dry run for a file that would be added.
+DRY_RUN = object()

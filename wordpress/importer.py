@@ -285,7 +285,7 @@ class WordPressImporter:
         self, item: Item, article: Article, log: ItemLog
     ) -> None:
         log.add("quotes", "unchanged", article.quotes.count())
-        if article.featured_image:
+        if article.featured_image_id:
             log.add("images", "unchanged")
         for tag in article.tags.all():
             log.add("tags", "unchanged", key=tag.name)

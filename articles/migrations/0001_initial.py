@@ -8,153 +8,421 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('taggit', '0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx'),
+        (
+            "taggit",
+            "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx",
+        ),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Section',
+            name="Section",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True)),
-                ('slug', models.SlugField(max_length=100, unique=True)),
-                ('description', models.TextField(blank=True)),
-                ('position', models.PositiveSmallIntegerField(default=0, help_text='Order in the site navigation (lowest first).')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True)),
+                ("slug", models.SlugField(max_length=100, unique=True)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "position",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        help_text="Order in the site navigation (lowest first).",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'name'],
+                "ordering": ["position", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Article',
+            name="Article",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('headline', models.CharField(max_length=250)),
-                ('slug', models.SlugField(allow_unicode=True, blank=True, help_text="The last part of the story's URL. Made from the headline if left empty.", max_length=200)),
-                ('standfirst', models.TextField(blank=True, help_text='The one- or two-sentence summary under the headline.')),
-                ('body', models.TextField(blank=True)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('review', 'In review'), ('published', 'Published')], default='draft', max_length=10)),
-                ('published_at', models.DateTimeField(blank=True, help_text='Readers see this once it is Published and this time has passed. A time in the future schedules the story.', null=True)),
-                ('expires_at', models.DateTimeField(blank=True, help_text='Optional: the story leaves the site at this time.', null=True)),
-                ('updated_at', models.DateTimeField(blank=True, help_text='Shown to readers as “Updated”; set by corrections.', null=True)),
-                ('modified_at', models.DateTimeField(auto_now=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('featured_image', models.ImageField(blank=True, height_field='featured_image_height', upload_to='images/%Y/%m/', width_field='featured_image_width')),
-                ('featured_image_width', models.PositiveIntegerField(blank=True, editable=False, null=True)),
-                ('featured_image_height', models.PositiveIntegerField(blank=True, editable=False, null=True)),
-                ('featured_image_renditions', models.JSONField(blank=True, default=list, editable=False)),
-                ('image_alt', models.CharField(blank=True, help_text='Describe the image for readers who cannot see it. Required with an image.', max_length=250, verbose_name='alt text')),
-                ('image_caption', models.CharField(blank=True, max_length=500)),
-                ('image_credit', models.CharField(blank=True, max_length=250)),
-                ('allow_comments', models.BooleanField(default=True, help_text='Readers may comment on this story.', verbose_name='comments open')),
-                ('comment_count', models.PositiveIntegerField(default=0, editable=False)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='articles_created', to=settings.AUTH_USER_MODEL)),
-                ('tags', taggit.managers.TaggableManager(blank=True, help_text='A comma-separated list of tags.', through='taggit.TaggedItem', to='taggit.Tag', verbose_name='Tags')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("headline", models.CharField(max_length=250)),
+                (
+                    "slug",
+                    models.SlugField(
+                        allow_unicode=True,
+                        blank=True,
+                        help_text="The last part of the story's URL. Made from the headline if left empty.",
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "standfirst",
+                    models.TextField(
+                        blank=True,
+                        help_text="The one- or two-sentence summary under the headline.",
+                    ),
+                ),
+                ("body", models.TextField(blank=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("review", "In review"),
+                            ("published", "Published"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="Readers see this once it is Published and this time has passed. A time in the future schedules the story.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "expires_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="Optional: the story leaves the site at this time.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="Shown to readers as “Updated”; set by corrections.",
+                        null=True,
+                    ),
+                ),
+                ("modified_at", models.DateTimeField(auto_now=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "featured_image",
+                    models.ImageField(
+                        blank=True,
+                        height_field="featured_image_height",
+                        upload_to="images/%Y/%m/",
+                        width_field="featured_image_width",
+                    ),
+                ),
+                (
+                    "featured_image_width",
+                    models.PositiveIntegerField(blank=True, editable=False, null=True),
+                ),
+                (
+                    "featured_image_height",
+                    models.PositiveIntegerField(blank=True, editable=False, null=True),
+                ),
+                (
+                    "featured_image_renditions",
+                    models.JSONField(blank=True, default=list, editable=False),
+                ),
+                (
+                    "image_alt",
+                    models.CharField(
+                        blank=True,
+                        help_text="Describe the image for readers who cannot see it. Required with an image.",
+                        max_length=250,
+                        verbose_name="alt text",
+                    ),
+                ),
+                ("image_caption", models.CharField(blank=True, max_length=500)),
+                ("image_credit", models.CharField(blank=True, max_length=250)),
+                (
+                    "allow_comments",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Readers may comment on this story.",
+                        verbose_name="comments open",
+                    ),
+                ),
+                (
+                    "comment_count",
+                    models.PositiveIntegerField(default=0, editable=False),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="articles_created",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "tags",
+                    taggit.managers.TaggableManager(
+                        blank=True,
+                        help_text="A comma-separated list of tags.",
+                        through="taggit.TaggedItem",
+                        to="taggit.Tag",
+                        verbose_name="Tags",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-published_at', '-id'],
-                'get_latest_by': 'published_at',
+                "ordering": ["-published_at", "-id"],
+                "get_latest_by": "published_at",
             },
         ),
         migrations.CreateModel(
-            name='Author',
+            name="Author",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=150)),
-                ('slug', models.SlugField(allow_unicode=True, max_length=150, unique=True)),
-                ('role', models.CharField(blank=True, help_text='e.g. Moscow correspondent', max_length=150)),
-                ('bio', models.TextField(blank=True)),
-                ('user', models.OneToOneField(blank=True, help_text='Leave empty for a contributor without an account.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='author_profile', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("name", models.CharField(max_length=150)),
+                (
+                    "slug",
+                    models.SlugField(allow_unicode=True, max_length=150, unique=True),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        blank=True,
+                        help_text="e.g. Moscow correspondent",
+                        max_length=150,
+                    ),
+                ),
+                ("bio", models.TextField(blank=True)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        blank=True,
+                        help_text="Leave empty for a contributor without an account.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="author_profile",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Byline',
+            name="Byline",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bylines', to='articles.article')),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='bylines', to='articles.author')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="bylines",
+                        to="articles.article",
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="bylines",
+                        to="articles.author",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'id'],
+                "ordering": ["position", "id"],
             },
         ),
         migrations.AddField(
-            model_name='article',
-            name='authors',
-            field=models.ManyToManyField(related_name='articles', through='articles.Byline', to='articles.author'),
+            model_name="article",
+            name="authors",
+            field=models.ManyToManyField(
+                related_name="articles", through="articles.Byline", to="articles.author"
+            ),
         ),
         migrations.CreateModel(
-            name='Correction',
+            name="Correction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('correction', 'Correction'), ('clarification', 'Clarification'), ('update', 'Update')], default='correction', max_length=15)),
-                ('text', models.TextField()),
-                ('noted_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='corrections', to='articles.article')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("correction", "Correction"),
+                            ("clarification", "Clarification"),
+                            ("update", "Update"),
+                        ],
+                        default="correction",
+                        max_length=15,
+                    ),
+                ),
+                ("text", models.TextField()),
+                ("noted_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="corrections",
+                        to="articles.article",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['noted_at', 'id'],
+                "ordering": ["noted_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Quote',
+            name="Quote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(default=1, help_text='Place it in the body with a paragraph reading "[quote N]".')),
-                ('text', models.TextField()),
-                ('speaker', models.CharField(help_text='Who said it.', max_length=150)),
-                ('speaker_slug', models.SlugField(allow_unicode=True, blank=True, editable=False, max_length=150)),
-                ('speaker_role', models.CharField(blank=True, help_text='e.g. President of Russia', max_length=150)),
-                ('source_name', models.CharField(blank=True, help_text='Where it was said, e.g. Kremlin press release.', max_length=200)),
-                ('source_url', models.URLField(blank=True, max_length=500)),
-                ('said_on', models.DateField(blank=True, null=True)),
-                ('kind', models.CharField(choices=[('statement', 'Statement'), ('tweet', 'Tweet'), ('interview', 'Interview'), ('other', 'Other')], default='statement', max_length=10)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='quotes', to='articles.article')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "number",
+                    models.PositiveSmallIntegerField(
+                        default=1,
+                        help_text='Place it in the body with a paragraph reading "[quote N]".',
+                    ),
+                ),
+                ("text", models.TextField()),
+                ("speaker", models.CharField(help_text="Who said it.", max_length=150)),
+                (
+                    "speaker_slug",
+                    models.SlugField(
+                        allow_unicode=True, blank=True, editable=False, max_length=150
+                    ),
+                ),
+                (
+                    "speaker_role",
+                    models.CharField(
+                        blank=True, help_text="e.g. President of Russia", max_length=150
+                    ),
+                ),
+                (
+                    "source_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="Where it was said, e.g. Kremlin press release.",
+                        max_length=200,
+                    ),
+                ),
+                ("source_url", models.URLField(blank=True, max_length=500)),
+                ("said_on", models.DateField(blank=True, null=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("statement", "Statement"),
+                            ("tweet", "Tweet"),
+                            ("interview", "Interview"),
+                            ("other", "Other"),
+                        ],
+                        default="statement",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="quotes",
+                        to="articles.article",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['article', 'number'],
+                "ordering": ["article", "number"],
             },
         ),
         migrations.AddField(
-            model_name='article',
-            name='section',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='articles', to='articles.section'),
+            model_name="article",
+            name="section",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="articles",
+                to="articles.section",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='byline',
-            constraint=models.UniqueConstraint(fields=('article', 'author'), name='byline_once_per_article'),
+            model_name="byline",
+            constraint=models.UniqueConstraint(
+                fields=("article", "author"), name="byline_once_per_article"
+            ),
         ),
         migrations.AddIndex(
-            model_name='correction',
-            index=models.Index(fields=['-noted_at'], name='correction_noted'),
+            model_name="correction",
+            index=models.Index(fields=["-noted_at"], name="correction_noted"),
         ),
         migrations.AddIndex(
-            model_name='quote',
-            index=models.Index(fields=['speaker_slug'], name='quote_speaker'),
+            model_name="quote",
+            index=models.Index(fields=["speaker_slug"], name="quote_speaker"),
         ),
         migrations.AddConstraint(
-            model_name='quote',
-            constraint=models.UniqueConstraint(fields=('article', 'number'), name='quote_number_per_article'),
+            model_name="quote",
+            constraint=models.UniqueConstraint(
+                fields=("article", "number"), name="quote_number_per_article"
+            ),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['status', '-published_at'], name='article_status_pub'),
+            model_name="article",
+            index=models.Index(
+                fields=["status", "-published_at"], name="article_status_pub"
+            ),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['slug', 'published_at'], name='article_slug_pub'),
+            model_name="article",
+            index=models.Index(
+                fields=["slug", "published_at"], name="article_slug_pub"
+            ),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['section', 'status', '-published_at'], name='article_section_pub'),
+            model_name="article",
+            index=models.Index(
+                fields=["section", "status", "-published_at"],
+                name="article_section_pub",
+            ),
         ),
     ]

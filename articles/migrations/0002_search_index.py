@@ -75,25 +75,31 @@ def index_existing_stories(apps, schema_editor):
     TaggedItem = apps.get_model("taggit", "TaggedItem")
     ContentType = apps.get_model("contenttypes", "ContentType")
     using = schema_editor.connection.alias
-    content_type = ContentType.objects.using(using).filter(
-        app_label="articles", model="article"
-    ).first()
+    content_type = (
+        ContentType.objects.using(using)
+        .filter(app_label="articles", model="article")
+        .first()
+    )
     entries = []
-    for article in Article.objects.using(using).only(
-        "headline", "standfirst", "body"
-    ):
+    for article in Article.objects.using(using).only("headline", "standfirst", "body"):
         tags = []
         if content_type:
-            tags = TaggedItem.objects.using(using).filter(
-                content_type=content_type, object_id=article.pk
-            ).values_list("tag__name", flat=True)
-        quotes = Quote.objects.using(using).filter(article=article).values_list(
-            "speaker", "speaker_role", "text"
+            tags = (
+                TaggedItem.objects.using(using)
+                .filter(content_type=content_type, object_id=article.pk)
+                .values_list("tag__name", flat=True)
+            )
+        quotes = (
+            Quote.objects.using(using)
+            .filter(article=article)
+            .values_list("speaker", "speaker_role", "text")
         )
         entries.append(
             SearchEntry(
                 article_id=article.pk,
-                **document(article.headline, article.standfirst, article.body, tags, quotes),
+                **document(
+                    article.headline, article.standfirst, article.body, tags, quotes
+                ),
             )
         )
     SearchEntry.objects.using(using).bulk_create(entries, batch_size=500)
@@ -105,7 +111,10 @@ class Migration(migrations.Migration):
     dependencies = [
         ("articles", "0001_initial"),
         ("contenttypes", "0002_remove_content_type_name"),
-        ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
+        (
+            "taggit",
+            "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx",
+        ),
     ]
 
     operations = [

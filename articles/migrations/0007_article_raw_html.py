@@ -4,19 +4,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0006_article_expiry_index'),
+        ("articles", "0006_article_expiry_index"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='article',
-            options={'get_latest_by': 'published_at', 'ordering': ['-published_at', '-id'], 'permissions': [('change_own_article', 'Can write and edit own stories'), ('publish_own_article', 'Can publish, schedule and unpublish own stories'), ('publish_article', 'Can publish, schedule and unpublish any story'), ('keep_raw_html', 'Can keep hand-written HTML in story bodies')]},
+            name="article",
+            options={
+                "get_latest_by": "published_at",
+                "ordering": ["-published_at", "-id"],
+                "permissions": [
+                    ("change_own_article", "Can write and edit own stories"),
+                    (
+                        "publish_own_article",
+                        "Can publish, schedule and unpublish own stories",
+                    ),
+                    (
+                        "publish_article",
+                        "Can publish, schedule and unpublish any story",
+                    ),
+                    ("keep_raw_html", "Can keep hand-written HTML in story bodies"),
+                ],
+            },
         ),
         migrations.AddField(
-            model_name='article',
-            name='raw_html',
-            field=models.BooleanField(default=False, help_text='Editors only: edit the body as HTML source and keep layout markup the editor would drop. Scripts, frames and event handlers are still removed.', verbose_name='hand-written HTML'),
+            model_name="article",
+            name="raw_html",
+            field=models.BooleanField(
+                default=False,
+                help_text="Editors only: edit the body as HTML source and keep layout markup the editor would drop. Scripts, frames and event handlers are still removed.",
+                verbose_name="hand-written HTML",
+            ),
         ),
     ]

@@ -24,9 +24,9 @@ class ArticleQuerySet(models.QuerySet):
         ).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
 
     def for_listing(self):
-        """Everything a story card shows (section, bylines), in a fixed number of
+        """Everything a story card shows (section, bylines, featured image), in a fixed number of
         queries."""
-        return self.select_related("section").prefetch_related(
+        return self.select_related("section", "featured_image").prefetch_related(
             models.Prefetch(
                 "bylines", queryset=Byline.objects.select_related("author")
             ),

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
-from articles import images, workflow
+from articles import workflow
 from articles.models.common import unique_slug
 from articles.models.links import ArticleRedirect
 from articles.models.people import Author, Section
@@ -23,6 +23,7 @@ from articles.sanitize import (
     sanitize_trusted_body,
 )
 from articles.searchtext import INDEXED_FIELDS
+from images.models import Image
 
 # A paragraph holding only "[quote N]" is where quote N of the story is placed.
 QUOTE_PLACEHOLDER = re.compile(r"<p>\s*\[quote\s+(\d+)\]\s*</p>", re.IGNORECASE)
@@ -106,34 +107,26 @@ class Article(models.Model):
     authors = models.ManyToManyField(Author, through="Byline", related_name="articles")
     tags = TaggableManager(blank=True)
 
-    featured_image = models.ImageField(
-        upload_to="images/%Y/%m/",
+    # A picture from the library (images/): its alt text, renditions and crops
+    # live there; PROTECT because the library refuses to delete an image in use.
+    featured_image = models.ForeignKey(
+        Image,
+        null=True,
         blank=True,
-        width_field="featured_image_width",
-        height_field="featured_image_height",
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Chosen from the image library; its alt text is the library's.",
     )
-    featured_image_width = models.PositiveIntegerField(
-        null=True, blank=True, editable=False
+    image_caption = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Empty: the library image's caption.",
     )
-    featured_image_height = models.PositiveIntegerField(
-        null=True, blank=True, editable=False
-    )
-    featured_image_renditions = models.JSONField(
-        default=list, blank=True, editable=False
-    )
-    # The upload's size, for feed enclosures: asking the storage (an S3 HEAD)
-    # for each of a feed's 20 items made every feed 20 requests slower.
-    featured_image_bytes = models.PositiveBigIntegerField(
-        null=True, blank=True, editable=False
-    )
-    image_alt = models.CharField(
-        "alt text",
+    image_credit = models.CharField(
         max_length=250,
         blank=True,
-        help_text="Describe the image for readers who cannot see it. Required with an image.",
+        help_text="Empty: the library image's credit.",
     )
-    image_caption = models.CharField(max_length=500, blank=True)
-    image_credit = models.CharField(max_length=250, blank=True)
 
     raw_html = models.BooleanField(
         "hand-written HTML",
@@ -202,11 +195,6 @@ class Article(models.Model):
             old_address = self._live_address()
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "published_on"}
-        image_changed = self._featured_image_changed()
-        if image_changed:
-            # The old image's renditions must not show with the new image; until
-            # render_featured_image has run, pages show the original.
-            self.featured_image_renditions = []
         if not self._state.adding and kwargs.get("update_fields") is None:
             # comment_count is the comments app's to keep: an editor's copy, loaded
             # before a comment was approved, must not write an old count back.
@@ -220,13 +208,6 @@ class Article(models.Model):
             # Readers and search engines keep the old link: see ArticleRedirect.
             ArticleRedirect.objects.update_or_create(
                 day=old_address[0], slug=old_address[1], defaults={"article": self}
-            )
-        if image_changed:
-            # Seconds of decoding for a big image: after the commit, outside the
-            # write lock (SQLite's IMMEDIATE transaction) that this save holds.
-            article_id, name = self.pk, self.featured_image.name
-            transaction.on_commit(
-                lambda: images.render_featured_image.enqueue(article_id, name)
             )
         update_fields = kwargs.get("update_fields")
         if update_fields is None or INDEXED_FIELDS & set(update_fields):
@@ -262,12 +243,6 @@ class Article(models.Model):
                     f"(with its formatting); the most a story may have is "
                     f"{settings.ARTICLE_BODY_MAX_CHARS:,}. Nothing is lost: "
                     "shorten it or split it into parts, then save again."
-                }
-            )
-        if self.featured_image and not self.image_alt.strip():
-            raise ValidationError(
-                {
-                    "image_alt": "Alt text is required when the story has a featured image."
                 }
             )
         if (
@@ -443,20 +418,17 @@ class Article(models.Model):
             reversion.set_comment(workflow.PAST_TENSE[action].capitalize() + ".")
         self.refresh_from_db()
 
-    def _featured_image_changed(self) -> bool:
-        if not self.featured_image:
-            self.featured_image_renditions = []
-            return False
-        if self.pk is None:
-            return True
-        previous = (
-            Article.objects.filter(pk=self.pk)
-            .values_list("featured_image", flat=True)
-            .first()
-        )
-        return (
-            previous != self.featured_image.name or not self.featured_image_renditions
-        )
+    @property
+    def featured_caption(self) -> str:
+        """The story's own caption, else the library image's."""
+        image = self.featured_image
+        return self.image_caption or (image.caption if image else "")
+
+    @property
+    def featured_credit(self) -> str:
+        """The story's own credit, else the library image's."""
+        image = self.featured_image
+        return self.image_credit or (image.credit if image else "")
 
     def is_published(self, now=None) -> bool:
         """Mirror of ArticleQuerySet.published() for one story."""

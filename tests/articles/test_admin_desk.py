@@ -13,12 +13,13 @@ from django.utils.formats import date_format
 
 from articles.desk import comment_model
 from articles.models import Article, Correction
+from images.models import Image
 from tests.support.desk import add_form_data, make_staff, post_change
 from tests.support.factories import (
-    image_file,
     make_article,
     make_author,
     make_draft,
+    make_library_image,
     make_section,
 )
 
@@ -255,32 +256,26 @@ def test_pending_and_approved_counts_come_without_a_query_per_row(client, editor
 # --- The list's thumbnail, "last edited" and headline; the change form's budget ----
 
 
-def test_the_list_shows_the_smallest_rendition_never_the_original(client, editor):
-    story = make_article(
-        headline="Pictured",
-        featured_image=image_file(size=(1000, 500)),
-        image_alt="A harbour",
-    )
-    smallest = min(story.featured_image_renditions, key=lambda r: r["width"])
-    assert smallest["width"] == 480
+def test_the_list_shows_the_library_thumbnail_never_the_original(client, editor):
+    image = make_library_image(size=(1000, 500))
+    story = make_article(headline="Pictured", featured_image=image)
     client.force_login(editor)
     text = client.get(reverse(CHANGELIST)).text
     assert (
-        f'<img class="desk-thumb" src="{smallest["url"]}" width="48" height="24" '
-        'alt="" loading="lazy" decoding="async">'
+        f'<img class="desk-thumb" src="{image.thumbnail["url"]}" width="48" '
+        'height="24" alt="" loading="lazy" decoding="async">'
     ) in text
-    assert story.featured_image.url not in text
+    assert story.featured_image.file.url not in text
 
 
 def test_a_story_whose_renditions_are_not_made_yet_shows_no_thumbnail(client, editor):
-    story = make_article(
-        headline="Pending image", featured_image=image_file(), image_alt="A"
-    )
-    Article.objects.filter(pk=story.pk).update(featured_image_renditions=[])
+    image = make_library_image()
+    Image.objects.filter(pk=image.pk).update(renditions=[])
+    story = make_article(headline="Pending image", featured_image_id=image.pk)
     client.force_login(editor)
     text = client.get(reverse(CHANGELIST)).text
     assert "desk-thumb" not in text
-    assert story.featured_image.url not in text
+    assert story.featured_image.file.url not in text
 
 
 def test_the_list_says_who_last_edited_each_story_and_when(
@@ -339,8 +334,7 @@ def test_the_change_form_opens_within_15_queries(client, editor):
         authors=[make_author(), make_author()],
         tags=["harbour", "bridges", "council"],
         quotes=[{"text": "Yes", "speaker": "Mayor"}],
-        featured_image=image_file(),
-        image_alt="A",
+        featured_image=make_library_image(),
     )
     Correction.objects.create(article=story, kind="correction", text="Fixed.")
     with reversion.create_revision():

@@ -14,7 +14,12 @@ from tests.support.discovery import (
     published_story,
     unseen_story,
 )
-from tests.support.factories import image_file, make_article, make_author, make_section
+from tests.support.factories import (
+    make_article,
+    make_author,
+    make_library_image,
+    make_section,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -108,11 +113,11 @@ def test_feeds_carry_the_full_story_when_the_setting_is_on(client, settings, nam
 
 @pytest.mark.parametrize("name", FEED_NAMES)
 def test_featured_image_is_an_enclosure_and_media_content(client, name):
-    published_story(featured_image=image_file(), image_alt="A red square")
+    published_story(featured_image=make_library_image(alt_text="A red square"))
     _, feed = parse(client, reverse(name))
     entry = feed.entries[0]
     enclosure = entry.enclosures[0]
-    assert enclosure.href.startswith("http://127.0.0.1:8000/media/images/")
+    assert enclosure.href.startswith("http://127.0.0.1:8000/media/library/")
     assert enclosure.type == "image/jpeg"
     assert int(enclosure.length) > 0
     media = entry.media_content[0]
@@ -126,8 +131,9 @@ def test_enclosure_length_is_the_uploads_size_without_asking_the_storage(
 ):
     from django.core.files.storage import FileSystemStorage
 
-    story = published_story(featured_image=image_file(), image_alt="A red square")
-    on_disk = story.featured_image.storage.size(story.featured_image.name)
+    story = published_story(featured_image=make_library_image())
+    image = story.featured_image
+    on_disk = image.file.storage.size(image.file.name)
 
     def no_size(self, name):  # an S3 HEAD per item is what this avoids
         raise AssertionError("the feed asked the storage for a size")
@@ -213,8 +219,7 @@ def _fill(count):
             section=section,
             authors=[author],
             tags=["common", f"t{n}"],
-            featured_image=image_file() if n < 2 else "",
-            image_alt="picture",
+            featured_image=make_library_image() if n < 2 else None,
             body="<p>Body.</p><p>[quote 1]</p>",
             quotes=[{"text": "Said.", "speaker": f"Speaker {n}"}],
         )

@@ -59,11 +59,17 @@ def test_seed_story_has_a_complete_news_article(seed):
 def test_seed_story_image_lists_its_renditions(seed):
     article, html = seed
     images = json_ld_blocks(html)["NewsArticle"]["image"]
-    assert images[0]["url"] == SITE + article.featured_image.url
-    assert images[0]["width"] == article.featured_image_width
-    widths = [image["width"] for image in images[1:]]
-    assert widths == sorted(widths, reverse=True)
-    assert len(widths) == len(article.featured_image_renditions) >= 2
+    picture = article.featured_image
+    assert images[0]["url"] == SITE + picture.file.url
+    assert images[0]["width"] == picture.width
+    assert images[0]["creditText"] == "Newsroom illustration"
+    social, *widths = images[1:]
+    assert (social["width"], social["height"]) == (1200, 630)
+    webp = [r for r in picture.renditions_of("width") if r["type"] == "image/webp"]
+    assert [image["width"] for image in widths] == sorted(
+        (r["width"] for r in webp), reverse=True
+    )
+    assert len(widths) >= 2
     assert all(image["url"].startswith(SITE + "/media/") for image in images)
 
 
@@ -100,7 +106,11 @@ def test_seed_story_has_open_graph_twitter_canonical_and_description(seed):
     assert meta(html, "og:type") == ["article"]
     assert meta(html, "og:url") == [url]
     assert meta(html, "og:title") == [article.headline]
-    assert meta(html, "og:image") == [SITE + article.featured_image.url]
+    crops = article.featured_image.renditions_of("social")
+    social = max(
+        (r for r in crops if r["type"] == "image/jpeg"), key=lambda r: r["width"]
+    )
+    assert meta(html, "og:image") == [SITE + social["url"]]
     assert meta(html, "og:image:alt") == ["putin"]
     assert meta(html, "twitter:card") == ["summary_large_image"]
     assert "Vladimir Putin" in meta(html, "article:tag")

@@ -7,7 +7,8 @@ from django.urls import resolve
 from django.utils import timezone
 
 from articles.models import Article, unique_slug
-from tests.support.factories import image_file, make_article, make_draft
+from images.models import Image, ImageInUse
+from tests.support.factories import make_article, make_draft, make_library_image
 from tests.support.users import user_with_perms
 
 pytestmark = pytest.mark.django_db
@@ -90,29 +91,22 @@ def test_dated_url_uses_the_site_time_zone_and_resolves_back_to_the_story(
     assert response.context["article"] == story
 
 
-def test_alt_text_is_required_when_a_story_has_an_image():
-    story = make_draft()
-    story.featured_image = image_file()
-    story.image_alt = "  "
-    with pytest.raises(ValidationError) as error:
-        story.full_clean()
-    assert "image_alt" in error.value.message_dict
+def test_the_featured_caption_and_credit_are_the_librarys_unless_the_story_says():
+    image = make_library_image(caption="A bridge.", credit="Agency")
+    story = make_article(featured_image=image, image_credit="Our photographer")
+    assert story.featured_caption == "A bridge."
+    assert story.featured_credit == "Our photographer"
+    assert make_article().featured_caption == ""
 
 
-def test_saving_an_image_makes_webp_renditions_with_their_sizes(
-    django_capture_on_commit_callbacks,
-):
-    story = make_draft()
-    story.featured_image = image_file(size=(1000, 500))
-    story.image_alt = "A red square"
-    with django_capture_on_commit_callbacks(execute=True):
-        story.save()
-    story.refresh_from_db()
-    widths = [r["width"] for r in story.featured_image_renditions]
-    assert widths == [480, 800, 1000]
-    assert all(r["type"] == "image/webp" for r in story.featured_image_renditions)
-    assert story.featured_image_renditions[0]["height"] == 240
-    assert (story.featured_image_width, story.featured_image_height) == (1000, 500)
+def test_an_image_a_story_shows_cannot_be_deleted():
+    image = make_library_image()
+    make_article(featured_image=image, headline="Bridge opens")
+    with pytest.raises(ImageInUse) as refused:
+        image.delete()
+    assert "Bridge opens" in str(refused.value)
+    assert image in Image.objects.in_use()
+    assert image not in Image.objects.unused()
 
 
 def test_body_script_is_removed_on_save():

@@ -6,7 +6,12 @@ from reversion.models import Version
 
 from articles.models import Article
 from tests.support.desk import change_form_data, make_staff, post_change
-from tests.support.factories import image_file, make_author, make_draft, make_section
+from tests.support.factories import (
+    make_author,
+    make_draft,
+    make_library_image,
+    make_section,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -88,15 +93,15 @@ def test_restore_keeps_the_status_so_an_old_version_never_goes_live(client, edit
     assert story.status == Article.Status.DRAFT
 
 
-def test_restore_of_a_version_whose_image_file_is_gone_says_so(client, editor):
-    story = make_draft(featured_image=image_file(), image_alt="A storm")
+def test_restore_of_a_version_whose_library_image_is_gone_says_so(client, editor):
+    story = make_draft(featured_image=make_library_image())
     client.force_login(editor)
     post_change(client, story)
     old_version = versions(story)[0]
-    image_name = story.featured_image.name
-    story.featured_image.storage.delete(image_name)
-    story.featured_image = ""
+    image = story.featured_image
+    story.featured_image = None
     story.save()
+    image.delete()  # no longer in use: the library lets it go
     post_change(client, story, headline="No picture now")
 
     response = client.post(
@@ -107,7 +112,7 @@ def test_restore_of_a_version_whose_image_file_is_gone_says_so(client, editor):
     assert response.status_code == 200
     assert "no longer exists" in response.text
     story.refresh_from_db()
-    assert not story.featured_image
+    assert story.featured_image is None
     assert story.headline != "No picture now"
 
 
@@ -224,22 +229,16 @@ def test_contributors_cannot_see_deleted_stories(client, django_user_model):
     assert response.status_code == 403
 
 
-def test_restoring_a_version_from_before_image_sizes_keeps_the_known_size(
-    client, editor
-):
-    story = make_draft(featured_image=image_file(), image_alt="A storm")
-    size = story.featured_image_bytes
-    assert size and size == story.featured_image.storage.size(story.featured_image.name)
+def test_restore_brings_back_the_library_image_and_the_story_credit(client, editor):
+    first, second = make_library_image(), make_library_image()
+    story = make_draft(featured_image=first, image_credit="Our photographer")
     client.force_login(editor)
     post_change(client, story, headline="First words")
     old_version = versions(story)[0]
-    # As a version saved before sizes were recorded holds it.
-    old_version.serialized_data = old_version.serialized_data.replace(
-        f'"featured_image_bytes": {size}', '"featured_image_bytes": null'
+    story.refresh_from_db()
+    post_change(
+        client, story, headline="Later words", featured_image=second.pk, image_credit=""
     )
-    assert '"featured_image_bytes": null' in old_version.serialized_data
-    old_version.save()
-    post_change(client, story, headline="Later words")
 
     client.post(
         reverse("admin:articles_article_revision", args=[story.pk, old_version.pk])
@@ -247,4 +246,5 @@ def test_restoring_a_version_from_before_image_sizes_keeps_the_known_size(
 
     story.refresh_from_db()
     assert story.headline == "First words"
-    assert story.featured_image_bytes == size
+    assert story.featured_image == first
+    assert story.image_credit == "Our photographer"

@@ -53,7 +53,8 @@ def test_seed_story_keeps_the_exact_headline_and_every_paragraph(client, seed):
 
 def test_seed_story_has_the_image_with_alt_text_putin(client, seed):
     page = client.get(SEED_URL).content.decode()
-    assert seed.image_alt == "putin"
+    assert seed.featured_image.alt_text == "putin"
+    assert seed.featured_credit == "Newsroom illustration"
     assert 'alt="putin"' in page
     assert "srcset=" in page and 'width="1600"' in page
 

@@ -1,13 +1,40 @@
-"""Hostile and unacceptable files, as an editor's computer might hold them
-(mirrors tests/articles/test_uploads.py)."""
+"""Hostile and unacceptable files, as an editor's computer might hold them."""
 
 import io
+import struct
+import zlib
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from tests.articles.test_uploads import png_claiming, png_header
 from tests.support.factories import image_file
+
+
+def png_claiming(width, height) -> bytes:
+    """A tiny PNG whose header claims width×height pixels (a decompression bomb)."""
+
+    def chunk(kind, payload):
+        body = kind + payload
+        return (
+            struct.pack(">I", len(payload)) + body + struct.pack(">I", zlib.crc32(body))
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+        + chunk(b"IEND", b"")
+    )
+
+
+def png_header(width, height, color_type) -> bytes:
+    """A PNG that claims width×height pixels of a colour type (6: RGBA)."""
+    header = png_claiming(width, height)
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, color_type, 0, 0, 0)
+    body = b"IHDR" + ihdr
+    return header[:12] + body + struct.pack(">I", zlib.crc32(body)) + header[33:]
+
 
 SVG = b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
 

@@ -11,6 +11,7 @@ from PIL import Image as PILImage
 
 from images import renditions, uploads
 from images.models import Image
+from newsroom import pagecache
 from tests.support.factories import image_file, make_library_image
 
 pytestmark = pytest.mark.django_db
@@ -111,6 +112,12 @@ def test_moving_the_focal_point_re_cuts_only_the_crops(
     assert not any(storage.exists(name) for name in old_crops)
 
 
+def tasks_in(pending):
+    """The callbacks queued at commit, less the page cache's bump (stories show
+    library images, so any change to one makes cached pages stale)."""
+    return [c for c in pending if c is not pagecache.bump_content_version]
+
+
 def test_saving_without_moving_the_focal_point_makes_nothing(
     librarian_client, django_capture_on_commit_callbacks
 ):
@@ -120,7 +127,7 @@ def test_saving_without_moving_the_focal_point_makes_nothing(
             reverse("admin:images_image_change", args=[image.pk]),
             {"alt_text": "New words", "focal_x": "0.5", "focal_y": "0.5"},
         )
-    assert pending == []
+    assert tasks_in(pending) == []
 
 
 def test_a_focal_point_outside_the_picture_is_refused(librarian_client):
@@ -143,7 +150,7 @@ def test_renditions_wait_for_the_commit(
     image = Image.objects.get()
     assert image.renditions == []  # nothing decoded in the request
     assert image.picture()["src"] == image.file.url  # the original meanwhile
-    assert len(pending) == 1
+    assert len(tasks_in(pending)) == 1
 
 
 def test_a_task_overtaken_by_a_newer_focal_point_records_nothing(monkeypatch):
@@ -199,3 +206,19 @@ def test_the_picture_tag_gives_srcset_sizes_and_dimensions():
 
 def test_the_picture_tag_renders_nothing_for_a_missing_image():
     assert render("{% picture image %}", image=None).strip() == ""
+
+
+def test_with_only_webp_widths_the_fallback_is_the_original():
+    # As featured images moved from stories arrive (articles migration 0017).
+    image = make_library_image(size=(1000, 500))
+    webp = [
+        r
+        for r in image.renditions
+        if r["kind"] == "width" and r["type"] == "image/webp"
+    ]
+    Image.objects.filter(pk=image.pk).update(renditions=webp)
+    image.refresh_from_db()
+    picture = image.picture()
+    assert [s["type"] for s in picture["sources"]] == ["image/webp"]
+    assert picture["src"] == image.file.url
+    assert (picture["width"], picture["height"]) == (1000, 500)

@@ -16,10 +16,11 @@ from django.db import OperationalError, connection
 from django.http import HttpResponse
 from django.urls import path
 
-from articles.models import Article, Section
+from articles.models import Section
+from images.models import Image
 from newsroom import urls as newsroom_urls
 from newsroom.storage import STORAGE_ERROR_MESSAGE, StorageErrorAdminMixin
-from tests.support.factories import image_file, make_article
+from tests.support.factories import image_file, make_article, make_library_image
 from tests.support.ops import (
     TcpProxy,
     free_port,
@@ -65,12 +66,12 @@ def write_then_lose_database(request):
     return HttpResponse("saved")
 
 
-class StoryImageAdmin(StorageErrorAdminMixin, admin.ModelAdmin):
-    fields = ["headline", "slug", "standfirst", "featured_image", "image_alt"]
+class LibraryImageAdmin(StorageErrorAdminMixin, admin.ModelAdmin):
+    fields = ["file", "alt_text", "caption"]
 
 
 fault_admin = admin.AdminSite(name="faultadmin")
-fault_admin.register(Article, StoryImageAdmin)
+fault_admin.register(Image, LibraryImageAdmin)
 
 urlpatterns = [
     path("fault/write/", write_then_lose_database),
@@ -331,7 +332,7 @@ def test_object_store_down_pages_still_render(client, settings):
     with moto_s3() as endpoint:
         settings.STORAGES = s3_storages(settings.STORAGES, endpoint)
         article = make_article(
-            headline="Pictured story", featured_image=image_file(), image_alt="Pier"
+            headline="Pictured story", featured_image=make_library_image()
         )
     # The S3 server is gone now.
 
@@ -352,23 +353,20 @@ def test_object_store_down_admin_upload_shows_an_error_and_keeps_the_typing(
     client.force_login(superuser)
 
     response = client.post(
-        "/fault-admin/articles/article/add/",
+        "/fault-admin/images/image/add/",
         {
-            "headline": "Storm hits the harbour",
-            "slug": "storm-hits-the-harbour",
-            "standfirst": "Boats were torn from their moorings overnight.",
-            "featured_image": image_file(),
-            "image_alt": "A capsized boat",
+            "file": image_file(),
+            "alt_text": "A capsized boat",
+            "caption": "Boats were torn from their moorings overnight.",
         },
     )
 
     assert response.status_code == 200
     page = response.content.decode()
     assert STORAGE_ERROR_MESSAGE.split(",")[0] in page
-    assert "Storm hits the harbour" in page
     assert "Boats were torn from their moorings overnight." in page
     assert "A capsized boat" in page
-    assert not Article.objects.exists()
+    assert not Image.objects.exists()
 
 
 @pytest.mark.urls(__name__)
@@ -377,18 +375,12 @@ def test_object_store_up_the_same_admin_form_saves(client, settings, superuser):
     with moto_s3() as endpoint:
         settings.STORAGES = s3_storages(settings.STORAGES, endpoint)
         response = client.post(
-            "/fault-admin/articles/article/add/",
-            {
-                "headline": "Calm after the storm",
-                "slug": "calm",
-                "standfirst": "",
-                "featured_image": image_file(),
-                "image_alt": "Still water",
-            },
+            "/fault-admin/images/image/add/",
+            {"file": image_file(), "alt_text": "Still water", "caption": ""},
         )
 
     assert response.status_code == 302
-    assert Article.objects.get().featured_image.url.startswith(endpoint)
+    assert Image.objects.get().file.url.startswith(endpoint)
 
 
 def test_the_story_admin_uses_the_storage_error_handling():

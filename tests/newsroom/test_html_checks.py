@@ -40,7 +40,7 @@ def public_pages(settings, tmp_path) -> dict[str, str]:
     settings.DEBUG = False
     settings.VAR_DIR = tmp_path
     call_command("load_demo", verbosity=0)
-    story = Article.objects.published().exclude(featured_image="").first()
+    story = Article.objects.published().exclude(featured_image=None).first()
     Correction.objects.get_or_create(
         article=story, defaults={"text": "An earlier version misspelt a name."}
     )

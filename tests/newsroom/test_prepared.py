@@ -18,8 +18,14 @@ from django.utils import timezone
 from articles import navigation
 from articles.models import Article
 from comments.notifications import _moderator_emails_query, moderator_emails
+from images.models import Image
 from newsroom.prepared import Param, PreparedQuery, prepared
-from tests.support.factories import make_article, make_draft, make_section
+from tests.support.factories import (
+    make_article,
+    make_draft,
+    make_library_image,
+    make_section,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +54,7 @@ def _small_query():
             "published_at",
             "expires_at",
             "raw_html",
-            "featured_image_renditions",
+            "featured_image__renditions",
             "section__name",
         )
     )
@@ -64,10 +70,16 @@ def _plain_small_query(section, now):
             "published_at",
             "expires_at",
             "raw_html",
-            "featured_image_renditions",
+            "featured_image__renditions",
             "section__name",
         )
     )
+
+
+def library_image_with_renditions(renditions):
+    image = make_library_image()
+    Image.objects.filter(pk=image.pk).update(renditions=renditions)
+    return image
 
 
 def test_prepared_query_returns_the_plain_querysets_rows_for_each_value():
@@ -79,7 +91,9 @@ def test_prepared_query_returns_the_plain_querysets_rows_for_each_value():
             published_at=now - timedelta(hours=hours),
             expires_at=now + timedelta(days=hours),
             raw_html=hours == 5,
-            featured_image_renditions=[{"width": 640, "hours": hours}],
+            featured_image=library_image_with_renditions(
+                [{"width": 640, "hours": hours}]
+            ),
         )
     make_article(section=weather, published_at=now - timedelta(minutes=3))
     make_article(section=weather, published_at=now + timedelta(hours=2))  # scheduled

@@ -10,7 +10,7 @@ from pathlib import Path
 import boto3
 import pytest
 
-from tests.support.factories import image_file, make_article
+from tests.support.factories import make_article, make_library_image
 from tests.support.ops import BUCKET, S3_KEYS, moto_s3, s3_storages
 
 pytestmark = pytest.mark.django_db
@@ -43,46 +43,48 @@ def fetch(url: str) -> tuple[int, bytes]:
 
 
 def test_featured_image_and_its_renditions_are_stored_in_the_bucket(s3_endpoint):
-    article = make_article(featured_image=image_file(size=(1000, 600)), image_alt="A")
+    article = make_article(featured_image=make_library_image(size=(1000, 600)))
+    image = article.featured_image
 
     keys = bucket_keys(s3_endpoint)
-    assert article.featured_image.name in keys
+    assert image.file.name in keys
     rendition_keys = {k for k in keys if "/renditions/" in k}
-    assert len(rendition_keys) == len(article.featured_image_renditions) >= 2
+    assert rendition_keys == {r["name"] for r in image.renditions}
+    assert len(rendition_keys) >= 2
 
 
 def test_image_urls_point_at_the_object_store_and_serve_the_image(s3_endpoint):
-    article = make_article(featured_image=image_file(size=(900, 500)), image_alt="A")
+    image = make_library_image(size=(900, 500))
 
-    assert article.featured_image.url.startswith(f"{s3_endpoint}/{BUCKET}/images/")
-    status, body = fetch(article.featured_image.url)
+    assert image.file.url.startswith(f"{s3_endpoint}/{BUCKET}/library/")
+    status, body = fetch(image.file.url)
     assert status == 200 and body[:3] == b"\xff\xd8\xff"  # a JPEG
-    rendition = article.featured_image_renditions[0]
+    rendition = next(r for r in image.renditions if r["type"] == "image/webp")
     status, body = fetch(rendition["url"])
     assert status == 200 and body[:4] == b"RIFF" and body[8:12] == b"WEBP"
 
 
 def test_article_page_shows_images_from_the_object_store(client, s3_endpoint):
     article = make_article(
-        featured_image=image_file(size=(900, 500)), image_alt="Harbour at dawn"
+        featured_image=make_library_image(size=(900, 500), alt_text="Harbour at dawn")
     )
 
     page = client.get(article.get_absolute_url()).content.decode()
 
-    assert f"{s3_endpoint}/{BUCKET}/images/" in page
+    assert f"{s3_endpoint}/{BUCKET}/library/" in page
     assert 'alt="Harbour at dawn"' in page
 
 
-def test_replacing_an_image_keeps_the_old_object_untouched(s3_endpoint):
+def test_choosing_another_image_keeps_the_old_object_untouched(s3_endpoint):
     # Pages cached before the change (and CDNs) still point at the old image.
-    article = make_article(featured_image=image_file(), image_alt="A")
-    old_name = article.featured_image.name
-    article.featured_image = image_file(name="new.jpg", color=(0, 90, 200))
+    article = make_article(featured_image=make_library_image())
+    old_name = article.featured_image.file.name
+    article.featured_image = make_library_image()
     article.save()
 
     keys = bucket_keys(s3_endpoint)
-    assert old_name in keys and article.featured_image.name in keys
-    assert article.featured_image.name != old_name
+    assert old_name in keys and article.featured_image.file.name in keys
+    assert article.featured_image.file.name != old_name
 
 
 def settings_in_subprocess(env: dict, code: str) -> subprocess.CompletedProcess:

@@ -38,11 +38,8 @@ def make_article(*, tags=(), authors=(), quotes=(), **overrides) -> Article:
         "status": Article.Status.PUBLISHED,
         "published_at": timezone.now() - timedelta(hours=1),
     }
-    # As if committed: a featured image's renditions are made after the commit.
     with TestCase.captureOnCommitCallbacks(execute=True):
         article = Article.objects.create(**(defaults | overrides))
-    if article.featured_image:
-        article.refresh_from_db()
     if tags:
         article.tags.set(list(tags))
     for position, author in enumerate(authors):

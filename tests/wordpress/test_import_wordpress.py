@@ -22,6 +22,7 @@ from taggit.models import Tag
 
 from articles.models import Article, Author, Quote, Section
 from comments.models import Comment
+from images.models import Image
 from tests.support.factories import image_file, make_author
 from wordpress.models import WordPressImport
 
@@ -266,12 +267,14 @@ def test_featured_image_is_imported_with_alt_caption_and_credit(
     with django_capture_on_commit_callbacks(execute=True):  # renditions
         report = run_import(EXPORT, "--media-dir", str(uploads))
     putin = story(11)
-    assert putin.featured_image
-    assert putin.featured_image_width == 1200
-    assert putin.image_alt == "putin"
-    assert putin.image_caption == "Vladimir Putin at the Kremlin, 9 November 2016"
-    assert putin.image_credit == "Reuters"
-    assert putin.featured_image_renditions
+    image = putin.featured_image  # a library image, with the attachment's texts
+    assert image.width == 1200
+    assert image.alt_text == "putin"
+    assert image.caption == "Vladimir Putin at the Kremlin, 9 November 2016"
+    assert image.credit == "Reuters"
+    assert image.renditions
+    assert putin.featured_caption == image.caption  # no override of its own
+    assert putin.featured_credit == "Reuters"
     assert row(report, "images") == [2, 0, 0, 0, 0]  # and the image in the body
     assert 'alt="putin"' in client.get(PUTIN).content.decode()
 
@@ -397,10 +400,12 @@ def everything() -> dict[str, int]:
 def test_importing_the_same_file_twice_creates_no_duplicates(uploads):
     run_import(EXPORT, "--media-dir", str(uploads))
     before = everything()
-    image = story(11).featured_image.name
+    image = story(11).featured_image
+    images_before = Image.objects.count()
     report = run_import(EXPORT, "--media-dir", str(uploads))
     assert everything() == before
-    assert story(11).featured_image.name == image
+    assert story(11).featured_image == image
+    assert Image.objects.count() == images_before
     assert row(report, "stories") == [0, 0, 5, 2, 0]
     assert row(report, "comments") == [0, 0, 5, 1, 0]
     assert story(11).comment_count == 2
@@ -560,19 +565,14 @@ def test_comments_that_cannot_be_saved_are_reported_and_the_story_stays(monkeypa
     assert "comments — could not be saved (IntegrityError: UNIQUE constraint" in report
 
 
-def test_image_in_a_body_is_copied_from_the_media_dir_and_served_here(
-    uploads, settings
-):
+def test_image_in_a_body_is_copied_into_the_library_and_served_here(uploads, settings):
     run_import(EXPORT, "--media-dir", str(uploads))
     body = story(11).body
-    assert (
-        '<img src="/media/wordpress/2016/11/kremlin-300x200.jpg" alt="The Kremlin at dusk"'
-        in body
-    )
+    inline = Image.objects.get(original_name="kremlin-300x200.jpg")
+    assert f'<img src="{inline.file.url}" alt="The Kremlin at dusk"' in body
+    assert inline.file.url.startswith("/media/library/")
     assert body.count("herald.example.com/wp-content") == 1  # only the PDF link
-    assert (
-        Path(settings.MEDIA_ROOT) / "wordpress/2016/11/kremlin-300x200.jpg"
-    ).is_file()
+    assert (Path(settings.MEDIA_ROOT) / inline.file.name).is_file()
 
 
 def test_image_in_a_body_without_media_dir_keeps_its_address_and_is_noted():

@@ -1,10 +1,12 @@
 from django.core.files import File
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from articles.models import Article, Author, Byline, Quote, Section, unique_slug
 from demo.comments import load_demo_comments
 from demo.content import SECTIONS, DemoStory, fictional_stories, seed_story
+from images.models import Image
+from images.uploads import add_upload
 
 
 class Command(BaseCommand):
@@ -40,6 +42,21 @@ class Command(BaseCommand):
                 f"{comments_created} comments created."
             )
 
+    def library_image(self, story: DemoStory) -> Image:
+        """The story's picture in the image library (added once: a second run
+        finds the same bytes there), with its alt text, caption and credit."""
+        with story.image.open("rb") as handle:
+            outcome = add_upload(
+                File(handle, name=story.image.name),
+                alt_text=story.image_alt,
+                user=None,
+                caption=story.image_caption,
+                credit=story.image_credit,
+            )
+        if outcome.error:
+            raise CommandError(f"{story.image.name}: {outcome.error}")
+        return outcome.image or outcome.existing
+
     def create_story(self, story: DemoStory, section: Section) -> Article:
         article = Article(
             headline=story.headline,
@@ -49,13 +66,9 @@ class Command(BaseCommand):
             status=story.status,
             published_at=story.published_at,
             section=section,
-            image_alt=story.image_alt,
-            image_caption=story.image_caption,
-            image_credit=story.image_credit,
         )
         if story.image:
-            with story.image.open("rb") as handle:
-                article.featured_image.save(story.image.name, File(handle), save=False)
+            article.featured_image = self.library_image(story)
         article.full_clean()
         article.save()
         article.tags.set(story.tags)
