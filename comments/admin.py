@@ -11,6 +11,7 @@ from django.utils.html import format_html, strip_tags
 from comments.models import Comment, DiscussionSettings
 from comments.moderation import can_moderate
 from comments.moderation_admin import TRANSITIONS, ModerationPageAdminMixin, change_url
+from newsroom.adminsite import WideChangeList
 
 
 def _clipped(value: str, kind: str):
@@ -48,7 +49,7 @@ def _transition_action(method: str, description: str, past: str):
 
 
 @admin.register(Comment)
-class CommentAdmin(ModerationPageAdminMixin, admin.ModelAdmin):
+class CommentAdmin(WideChangeList, ModerationPageAdminMixin, admin.ModelAdmin):
     # WordPress's columns: the author's details and the status's reason stacked in
     # one cell each, so the queue fits a 1366 px screen beside the filters.
     list_display = ["excerpt", "author", "status_with_reason", "story", "created_at"]
@@ -133,12 +134,6 @@ class CommentAdmin(ModerationPageAdminMixin, admin.ModelAdmin):
     @admin.display(description="Story", ordering="article")
     def story(self, obj):
         return _clipped(obj.article.headline, "story")
-
-    def changelist_view(self, request, extra_context=None):
-        # The queue needs the width: no app sidebar here (a moderator's lists only
-        # Comments anyway; the breadcrumbs and Home still lead everywhere).
-        extra_context = {"is_nav_sidebar_enabled": False, **(extra_context or {})}
-        return super().changelist_view(request, extra_context)
 
     @admin.display(description="In reply to")
     def in_reply_to(self, obj):

@@ -24,6 +24,7 @@ from django.utils.html import format_html, format_html_join
 
 from images import processing, renditions, uploads, usage
 from images.models import Image, ImageInUse
+from newsroom.adminsite import WideChangeList
 
 # Files one upload may carry; more are refused with a message, not processed.
 MAX_FILES_PER_UPLOAD = 50
@@ -111,7 +112,7 @@ def _thumbnail_html(image, missing="Renditions are being made…") -> str:
 
 
 @admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
+class ImageAdmin(WideChangeList, admin.ModelAdmin):
     list_display = [
         "thumbnail_column",
         "alt_text",
@@ -186,12 +187,6 @@ class ImageAdmin(admin.ModelAdmin):
     @admin.display(description="Image")
     def thumbnail_column(self, obj):
         return _thumbnail_html(obj)
-
-    def changelist_view(self, request, extra_context=None):
-        # The list needs the width for its eight columns at 1366 px: no app sidebar
-        # here (the breadcrumbs and Home still lead everywhere).
-        extra_context = {"is_nav_sidebar_enabled": False, **(extra_context or {})}
-        return super().changelist_view(request, extra_context)
 
     @admin.display(description="Size")
     def dimensions(self, obj):

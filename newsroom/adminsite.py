@@ -31,6 +31,15 @@ class ForgeryProofActions:
         return super().response_action(request, queryset)
 
 
+class WideChangeList:
+    """For a list with many columns: no app sidebar beside it, so it fits a 1366 px
+    screen (the breadcrumbs and Home still lead everywhere)."""
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {"is_nav_sidebar_enabled": False, **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
+
 class NewsroomAdminSite(admin.AdminSite):
     def register(self, model_or_iterable, admin_class=None, **options):
         admin_class = admin_class or admin.ModelAdmin
