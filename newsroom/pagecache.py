@@ -41,15 +41,13 @@ Redis can be reached again.
 
 import hashlib
 import logging
-import os
 import time
 from datetime import UTC, datetime, timedelta
 
 from django.apps import apps
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.core.cache import cache, caches
-from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.db import DatabaseError, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -65,6 +63,8 @@ from django.utils.cache import (
 )
 from django.utils.http import http_date
 
+from newsroom import cachetags
+from newsroom.cachetags import EVERYTHING, SCHEDULE, SITE
 from newsroom.models import PageCacheState
 from newsroom.routers import PIN_COOKIE
 
@@ -85,49 +85,22 @@ UNSTORED_HEADERS = {"set-cookie", "x-page-cache"}
 
 
 def _process_local() -> bool:
-    return isinstance(caches["default"], LocMemCache)
-
-
-def _version_file():
-    return settings.VAR_DIR / "pagecache.version"
+    return cachetags._process_local()
 
 
 def content_version() -> str:
-    """The current content version; it changes whenever public content changes."""
-    if _process_local():
-        try:
-            return str(os.stat(_version_file()).st_mtime_ns)
-        except FileNotFoundError:
-            return "0"
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        # A fresh (or flushed) cache starts from the clock, never from an old number.
-        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
-        version = cache.get(VERSION_KEY)
-    return str(version)
-
-
-def _bump_shared_version() -> bool:
-    """Bump the version in the shared cache; False if the cache could not be told."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # the key was evicted: any new value invalidates
-        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
-    # ResilientRedisCache swallows an outage; it says whether the call got through.
-    return getattr(cache, "last_call_reached", True)
+    """A version that changes whenever any public content changes."""
+    return cachetags.versions([EVERYTHING])[EVERYTHING]
 
 
 def bump_content_version() -> None:
     """Make every cached page stale now."""
-    if _process_local():
-        path = _version_file()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.touch()
-        previous = path.stat().st_mtime_ns
-        stamp = max(time.time_ns(), previous + 1)
-        os.utime(path, ns=(stamp, stamp))
-        return
-    if not _bump_shared_version():
+    changed_now([SITE])
+
+
+def changed_now(tags) -> None:
+    """Make the pages showing these tags stale now (no transaction involved)."""
+    if not cachetags.bump(tags):
         _record_missed_bump()
 
 
@@ -159,7 +132,7 @@ def apply_missed_bumps() -> None:
         return
     _next_check = now + MISSED_BUMP_CHECK_SECONDS
     missed = PageCacheState.missed()
-    if missed and cache.get(APPLIED_KEY, 0) != missed and _bump_shared_version():
+    if missed and cache.get(APPLIED_KEY, 0) != missed and cachetags.bump([SITE]):
         cache.set(APPLIED_KEY, missed, timeout=None)
 
 
@@ -167,47 +140,85 @@ def content_changed(using: str = "default") -> None:
     """Invalidate every cached page now and again when the transaction commits.
 
     The bump at commit is the one that matters: a reader who rendered a page from
-    the old rows while the transaction was open stored it under the version of the
+    the old rows while the transaction was open stored it under the versions of the
     first bump. The first bump makes this process's own later reads in the same
     transaction (an admin redirect, a test) fresh. Call this after writes that send
-    no model signals (``bulk_create``, ``QuerySet.update``).
+    no model signals (``bulk_create``, ``QuerySet.update``) when no finer tags
+    (:func:`changed`) describe them.
     """
-    bump_content_version()
-    transaction.on_commit(bump_content_version, using=using)
+    changed([SITE], using=using)
+
+
+def changed(tags, using: str = "default") -> None:
+    """Invalidate the cached pages that show these tags (and the pages that declared
+    nothing), now and again when the transaction commits: see content_changed."""
+    tags = frozenset(tags)
+    if not tags:
+        return
+    changed_now(tags)
+    transaction.on_commit(lambda: changed_now(tags), using=using)
 
 
 # What public pages show: each app registers its models in its AppConfig.ready().
 # A new row in one of its `hidden_when_new` states is on no public page (a draft
 # story, a comment held for moderation), so creating it leaves every cached page
 # valid: under a flood of held comments the cache stays warm. Changing the row
-# later still bumps.
+# later still bumps. `tags(instance, deleted)` names what a write changed (None:
+# nothing public; no function: SITE, every page).
 _hidden_when_new: dict[str, frozenset[str]] = {}
+_tags_of: dict[str, object] = {}
+_relation_tags_of: dict[str, object] = {}
 
 
-def _on_write(sender, using="default", **kwargs):
-    if kwargs.get("action", "post_").startswith("pre_"):
-        return  # m2m_changed fires before and after; the "post_" one is enough
-    instance = kwargs.get("instance")
-    if kwargs.get("created") and getattr(instance, "status", None) in (
-        _hidden_when_new.get(sender._meta.label, ())
+def _tags_for_write(sender, instance, *, deleted=False, **kwargs):
+    tags_of = _tags_of.get(sender._meta.label)
+    if tags_of is None:
+        return [SITE]
+    return tags_of(instance, deleted=deleted, **kwargs)
+
+
+def _on_save(sender, instance, created=False, using="default", **kwargs):
+    if created and getattr(instance, "status", None) in _hidden_when_new.get(
+        sender._meta.label, ()
     ):
         return
-    content_changed(using=using)
+    changed(_tags_for_write(sender, instance) or (), using=using)
 
 
-def watch(model, *, hidden_when_new=()) -> None:
-    """Public pages show rows of `model`: any committed write makes them stale."""
-    _hidden_when_new[model._meta.label] = frozenset(hidden_when_new)
-    uid = f"pagecache-{model._meta.label}"
-    post_save.connect(_on_write, sender=model, dispatch_uid=f"{uid}-save")
-    post_delete.connect(_on_write, sender=model, dispatch_uid=f"{uid}-delete")
+def _on_delete(sender, instance, using="default", **kwargs):
+    changed(_tags_for_write(sender, instance, deleted=True) or (), using=using)
 
 
-def watch_relation(many_to_many) -> None:
-    """Public pages show this many-to-many relation (e.g. a story's tags)."""
+def _on_relation(sender, instance, action, using="default", **kwargs):
+    if action.startswith("pre_"):
+        return  # m2m_changed fires before and after; the "post_" one is enough
+    tags_of = _relation_tags_of.get(sender._meta.label)
+    tags = [SITE] if tags_of is None else tags_of(instance, action=action, **kwargs)
+    changed(tags or (), using=using)
+
+
+def watch(model, *, hidden_when_new=(), tags=None) -> None:
+    """Public pages show rows of `model`: any committed write makes the pages named
+    by `tags(instance, deleted=…)` stale (every page when `tags` is None)."""
+    label = model._meta.label
+    _hidden_when_new[label] = frozenset(hidden_when_new)
+    if tags is not None:
+        _tags_of[label] = tags
+    uid = f"pagecache-{label}"
+    post_save.connect(_on_save, sender=model, dispatch_uid=f"{uid}-save")
+    post_delete.connect(_on_delete, sender=model, dispatch_uid=f"{uid}-delete")
+
+
+def watch_relation(many_to_many, *, tags=None) -> None:
+    """Public pages show this many-to-many relation (e.g. a story's tags):
+    `tags(instance, action=…, pk_set=…, model=…, reverse=…)` names what changed."""
     through = many_to_many.through
+    if tags is not None:
+        _relation_tags_of[through._meta.label] = tags
     m2m_changed.connect(
-        _on_write, sender=through, dispatch_uid=f"pagecache-m2m-{through._meta.label}"
+        _on_relation,
+        sender=through,
+        dispatch_uid=f"pagecache-m2m-{through._meta.label}",
     )
 
 
@@ -239,8 +250,15 @@ def _next_local_midnight(now: datetime) -> datetime:
     )
 
 
+def schedule_version() -> str:
+    """Changes whenever a publish or expiry time may have changed."""
+    found = cachetags.versions([SCHEDULE, SITE])
+    return f"{found[SCHEDULE]}.{found[SITE]}"
+
+
 def next_scheduled_change(version: str, now: datetime) -> datetime:
-    """The next instant pages change without a write, cached under the version."""
+    """The next instant pages change without a write, cached under the version
+    (schedule_version())."""
     key = f"pagecache:{version}:next-change"
     stamp = cache.get(key)
     if stamp is None or stamp <= now.timestamp():
@@ -329,10 +347,18 @@ def _response_is_shareable(request: HttpRequest, response: HttpResponse) -> bool
     return not ("cookie" in vary and _cookies_read(request)) and "*" not in vary
 
 
-def _page_key(request: HttpRequest, host: str, version: str) -> str:
+def _page_key(request: HttpRequest, host: str) -> str:
     url = f"{request.scheme}://{host}{request.get_full_path()}"
     digest = hashlib.sha256(url.encode()).hexdigest()
-    return f"pagecache:{version}:page:{digest}"
+    return f"pagecache:page:{digest}"
+
+
+def _is_fresh(entry: dict, now: datetime) -> bool:
+    # The expiry is checked here too, not only by the cache's own: the cache
+    # server's clock may differ from ours, and the publish time is ours.
+    if entry["expires"] <= now.timestamp():
+        return False
+    return cachetags.versions(entry["depends_on"]) == entry["depends_on"]
 
 
 def _respond(request: HttpRequest, entry: dict) -> HttpResponse:
@@ -371,17 +397,21 @@ class PageCacheMiddleware:
         keep_parameters_read(request)
         if not _process_local():
             apply_missed_bumps()
-        version = content_version()
-        key = _page_key(request, key_host, version)
+        key = _page_key(request, key_host)
         entry = cache.get(key)
         now = timezone.now()
-        # Checked here too, not only by the cache's own expiry: the cache server's
-        # clock may differ from ours, and the publish time is ours.
-        if entry is not None and entry["expires"] > now.timestamp():
+        if entry is not None and _is_fresh(entry, now):
             return _respond(request, entry)
 
-        until_change = next_scheduled_change(version, now) - now
-        response = self.get_response(request)
+        # Read before the render: a write that commits while the page renders
+        # bumps EVERYTHING, and the page is then served but not stored.
+        before = content_version()
+        until_change = next_scheduled_change(schedule_version(), now) - now
+        collecting = cachetags.start_collecting()
+        try:
+            response = self.get_response(request)
+        finally:
+            shown = cachetags.stop_collecting(collecting)
         ttl = int(min(seconds, until_change.total_seconds()))
         if ttl < 1 or not _response_is_shareable(request, response):
             return self._mark_private(response)
@@ -394,27 +424,26 @@ class PageCacheMiddleware:
         stored_at = int(now.timestamp())
         response["Last-Modified"] = http_date(stored_at)
         response["X-Page-Cache"] = "miss"
-        if request.method == "HEAD":
-            # Same headers as a GET, but a view may answer HEAD without its body:
-            # only a GET's response is stored.
-            return get_conditional_response(
-                request,
-                etag=response.get("ETag"),
-                last_modified=stored_at,
-                response=response,
-            )
-        entry = {
-            "status": response.status_code,
-            "content": response.content,
-            "headers": [
-                (name, value)
-                for name, value in response.headers.items()
-                if name.lower() not in UNSTORED_HEADERS
-            ],
-            "stored_at": stored_at,
-            "expires": now.timestamp() + ttl,
-        }
-        cache.set(key, entry, timeout=ttl)
+        depends = cachetags.versions(cachetags.page_dependencies(shown) | {EVERYTHING})
+        unchanged = depends.pop(EVERYTHING) == before
+        if EVERYTHING in cachetags.page_dependencies(shown):
+            depends[EVERYTHING] = before
+        if request.method == "GET" and unchanged:
+            # Only a GET's response is stored: a view may answer HEAD without
+            # its body, with the same headers.
+            entry = {
+                "status": response.status_code,
+                "content": response.content,
+                "headers": [
+                    (name, value)
+                    for name, value in response.headers.items()
+                    if name.lower() not in UNSTORED_HEADERS
+                ],
+                "stored_at": stored_at,
+                "expires": now.timestamp() + ttl,
+                "depends_on": depends,
+            }
+            cache.set(key, entry, timeout=ttl)
         return get_conditional_response(
             request,
             etag=response.get("ETag"),
@@ -431,16 +460,19 @@ class PageCacheMiddleware:
         return response
 
 
-def remember(name: str, compute, *, timed: bool = False):
-    """A value derived from public content, cached until that content changes.
+def remember(name: str, compute, *, timed: bool = False, tags=None):
+    """A value derived from public content, cached until that content changes:
+    until any write, or until one of `tags` is bumped.
 
     timed=True for values that also change when a scheduled story goes live or an
     expiry passes (list totals): they are kept only until the next such instant."""
-    version = content_version()
+    tags = sorted({*tags, SITE}) if tags else [EVERYTHING]
+    version = ".".join(cachetags.versions(tags).values())
     if timed:
-        version += f":{next_scheduled_change(version, timezone.now()).timestamp()}"
-    digest = hashlib.sha256(name.encode()).hexdigest()[:32]
-    key = f"pagecache:{version}:data:{digest}"
+        scheduled = next_scheduled_change(schedule_version(), timezone.now())
+        version += f":{scheduled.timestamp()}"
+    digest = hashlib.sha256(f"{name}|{'|'.join(tags)}".encode()).hexdigest()[:32]
+    key = f"pagecache:data:{digest}:{version}"
     value = cache.get(key)
     if value is None:
         value = compute()

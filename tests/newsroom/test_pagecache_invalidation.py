@@ -189,7 +189,7 @@ def test_a_write_bumps_the_version_again_when_its_transaction_commits(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         story.save()
     during = pagecache.content_version()
-    assert pagecache.bump_content_version in callbacks
+    assert callbacks, "nothing runs when the transaction commits"
     for callback in callbacks:
         callback()
     assert pagecache.content_version() != during

@@ -1,0 +1,144 @@
+"""What a cached page shows, named by tags, and a version for each tag.
+
+A page is stored with the version of every tag it depends on; a write bumps the
+tags of what it changed; a hit compares the stored versions with the current ones
+(one ``get_many`` on Redis, one ``stat`` per tag with the local-memory cache). So a
+write costs a bump per tag it names, whatever the number of cached pages, and only
+the pages that show what changed are rendered again.
+
+Two tags are special:
+
+* ``EVERYTHING`` is bumped by every write. A page that declares nothing depends
+  on it alone: it is fresh after any change, exactly as when the whole site had one
+  version. New pages are correct before anyone thinks about their tags.
+* ``SITE`` is bumped by writes no finer tag describes (a section renamed, the
+  discussion settings, a Redis outage). A page that declares its tags depends on
+  it too (:func:`depends_on` adds it).
+
+The apps name their own tags (the articles app: ``story:<id>`` for anything a
+story shows, ``home``, ``section:<id>``…); this module knows no app.
+"""
+
+import contextvars
+import hashlib
+import os
+import time
+
+from django.conf import settings
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
+
+EVERYTHING = "everything"
+SITE = "site"
+# Bumped when a publish or expiry time may have changed: the next instant the site
+# changes by itself (newsroom/pagecache.py) is computed again.
+SCHEDULE = "schedule"
+
+# With the local-memory cache each gunicorn worker has its own cache, so the
+# versions are the modification times of files every worker can stat. Tags share
+# a bounded set of files: the count stays fixed at 100,000 stories, and two tags
+# that share a file only cost each other a render now and then.
+FILE_BUCKETS = 4096
+
+_collected: contextvars.ContextVar[set | None] = contextvars.ContextVar(
+    "pagecache_tags", default=None
+)
+
+
+# What the page being rendered shows -------------------------------------------
+
+
+def start_collecting() -> contextvars.Token:
+    return _collected.set(set())
+
+
+def stop_collecting(token: contextvars.Token) -> set[str]:
+    tags = _collected.get() or set()
+    _collected.reset(token)
+    return tags
+
+
+def depends_on(*tags: str) -> None:
+    """The page being rendered shows what these tags name: it stays cached until
+    one of them (or SITE) is bumped. Outside a cacheable request, nothing."""
+    collected = _collected.get()
+    if collected is not None:
+        collected.update(tags)
+        collected.add(SITE)
+
+
+def shows(tag: str) -> None:
+    """Like depends_on, for data a page reads as a matter of course (a story row):
+    it does not by itself make the page precise, so a page that declares nothing
+    still depends on EVERYTHING."""
+    collected = _collected.get()
+    if collected is not None:
+        collected.add(tag)
+
+
+def page_dependencies(collected: set[str]) -> set[str]:
+    """The tags a page is stored under: its own if it declared any, else EVERYTHING."""
+    return collected if SITE in collected else {EVERYTHING}
+
+
+# The versions -------------------------------------------------------------------
+
+
+def _process_local() -> bool:
+    return isinstance(caches["default"], LocMemCache)
+
+
+def _bucket_file(tag: str):
+    bucket = int(hashlib.blake2b(tag.encode(), digest_size=4).hexdigest(), 16)
+    return settings.VAR_DIR / "pagecache" / f"{bucket % FILE_BUCKETS:03x}"
+
+
+def _key(tag: str) -> str:
+    return f"pagecache:tag:{tag}"
+
+
+def versions(tags) -> dict[str, str]:
+    """The current version of each tag."""
+    tags = list(tags)
+    if _process_local():
+        found = {}
+        for tag in tags:
+            try:
+                found[tag] = str(os.stat(_bucket_file(tag)).st_mtime_ns)
+            except FileNotFoundError:
+                found[tag] = "0"
+        return found
+    stored = cache.get_many([_key(tag) for tag in tags])
+    found = {}
+    for tag in tags:
+        value = stored.get(_key(tag))
+        if value is None:
+            # Never bumped, or evicted: start from the clock, never from an old
+            # number a stored page might carry.
+            cache.add(_key(tag), time.time_ns(), timeout=None)
+            value = cache.get(_key(tag))
+        found[tag] = str(value)
+    return found
+
+
+def bump(tags) -> bool:
+    """Make every page showing one of these tags (and every page that declared
+    nothing) stale. False if the shared cache could not be told."""
+    tags = {*tags, EVERYTHING}
+    if _process_local():
+        for tag in tags:
+            path = _bucket_file(tag)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.touch()
+            stamp = max(time.time_ns(), path.stat().st_mtime_ns + 1)
+            os.utime(path, ns=(stamp, stamp))
+        return True
+    reached = True
+    for tag in tags:
+        try:
+            cache.incr(_key(tag))
+        except ValueError:  # evicted or never read: any new value invalidates
+            cache.set(_key(tag), time.time_ns(), timeout=None)
+        # ResilientRedisCache swallows an outage; it says whether the call got through.
+        reached = reached and getattr(cache, "last_call_reached", True)
+    return reached
