@@ -10,19 +10,30 @@ class ArticlesConfig(AppConfig):
         # Models can be imported only once the app registry is ready.
         from taggit.models import Tag, TaggedItem
 
-        from articles import signals
+        from articles import invalidation, signals
         from articles.models import Article, Author, Byline, Correction, Quote, Section
         from images import usage
         from images.models import Image
         from newsroom import pagecache
 
         # Cached pages go stale on any write to what they show, wherever it comes
-        # from (admin, reversion, taggit, importers): see newsroom/pagecache.py.
-        pagecache.watch(Article, hidden_when_new=["draft", "review"])
-        for model in (Byline, Quote, Correction, Section, Author, Tag, TaggedItem):
-            pagecache.watch(model)
-        pagecache.watch_relation(Article.tags)
-        pagecache.watch_relation(Article.authors)
+        # from (admin, reversion, taggit, importers): see newsroom/pagecache.py;
+        # which pages, articles/invalidation.py. A renamed section, author or
+        # topic is on every page's navigation or cards: all of them.
+        pagecache.watch(
+            Article,
+            hidden_when_new=["draft", "review"],
+            tags=invalidation.story_written,
+        )
+        pagecache.watch(Byline, tags=invalidation.byline_written)
+        pagecache.watch(Quote, tags=invalidation.part_written)
+        pagecache.watch(Correction, tags=invalidation.part_written)
+        pagecache.watch(TaggedItem, tags=invalidation.tagging_written)
+        pagecache.watch(Section)  # the menu on every page lists them all
+        for model in (Author, Tag):
+            pagecache.watch(model, tags=invalidation.name_written)
+        pagecache.watch_relation(Article.tags, tags=invalidation.tags_related)
+        pagecache.watch_relation(Article.authors, tags=invalidation.authors_related)
         pagecache.watch_schedule(Article.objects.next_visibility_change)
         # A story shows its featured image: a new crop, caption or alt text there
         # changes the story's pages.

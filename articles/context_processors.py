@@ -1,11 +1,13 @@
 from django.conf import settings
 
 from articles.models import Section
+from newsroom.cachetags import SITE
 from newsroom.pagecache import remember
 
 
 def _nav_sections():
-    return remember("nav-sections", lambda: list(Section.objects.all()))
+    # A section written bumps SITE (articles/apps.py).
+    return remember("nav-sections", lambda: list(Section.objects.all()), tags=[SITE])
 
 
 def site(request):

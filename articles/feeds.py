@@ -21,9 +21,11 @@ from django.utils.feedgenerator import Enclosure
 from django.utils.html import escape
 from taggit.models import Tag, TaggedItem
 
+from articles import invalidation
 from articles.models import Article, Author, Section
 from articles.navigation import is_slug
 from articles.seo import absolute, date_modified
+from newsroom.cachetags import depends_on
 
 FEED_ITEMS = 20
 MEDIA_NS = "http://search.yahoo.com/mrss/"
@@ -142,7 +144,12 @@ class StoryFeed(Feed):
     def stories(self, obj):
         return Article.objects.published()
 
+    def listed_in(self, obj) -> str:
+        """The cache tag of the list this feed shows (articles/invalidation.py)."""
+        return invalidation.HOME
+
     def items(self, obj=None):
+        depends_on(self.listed_in(obj))
         stories = self.stories(obj).for_listing()
         if settings.FEED_FULL_CONTENT:
             stories = stories.with_quotes()
@@ -237,6 +244,9 @@ class SectionFeed(StoryFeed):
     def stories(self, obj):
         return Article.objects.published().filter(section=obj)
 
+    def listed_in(self, obj):
+        return invalidation.section_tag(obj.pk)
+
 
 class TagFeed(StoryFeed):
     url_name = "articles:tag_feed"
@@ -264,6 +274,9 @@ class TagFeed(StoryFeed):
     def stories(self, obj):
         return Article.objects.published().tagged(obj)
 
+    def listed_in(self, obj):
+        return invalidation.topic_tag(obj.pk)
+
 
 class AuthorFeed(StoryFeed):
     url_name = "articles:author_feed"
@@ -290,6 +303,9 @@ class AuthorFeed(StoryFeed):
 
     def stories(self, obj):
         return Article.objects.published().bylined(author=obj)
+
+    def listed_in(self, obj):
+        return invalidation.author_tag(obj.pk)
 
 
 def atom(feed_class):

@@ -10,7 +10,7 @@ from django.utils.functional import cached_property
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
-from articles import workflow
+from articles import invalidation, workflow
 from articles.models import (
     Article,
     ArticleRedirect,
@@ -20,6 +20,7 @@ from articles.models import (
 from articles.navigation import is_slug
 from articles.pages import render_article
 from articles.previews import mark_preview
+from newsroom.cachetags import depends_on
 from newsroom.pagecache import remember
 
 PAGE_SIZE = 12
@@ -29,22 +30,29 @@ class PublicListPaginator(Paginator):
     """Counting 100,000 published stories is the slowest query of a big list page,
     and the total only changes with the content: remember it until then."""
 
-    def __init__(self, *args, count_key: str, **kwargs):
+    def __init__(self, *args, count_key: str, listed_in: str | None, **kwargs):
         super().__init__(*args, **kwargs)
         self.count_key = count_key
+        self.listed_in = listed_in
 
     @cached_property
     def count(self) -> int:
-        return remember(self.count_key, self.object_list.count, timed=True)
+        tags = [self.listed_in] if self.listed_in else None
+        return remember(self.count_key, self.object_list.count, timed=True, tags=tags)
 
 
 def paginate(
-    request: HttpRequest, queryset, per_page: int = PAGE_SIZE, public: bool = False
+    request: HttpRequest,
+    queryset,
+    per_page: int = PAGE_SIZE,
+    public: bool = False,
+    listed_in: str | None = None,
 ):
     """The requested page of a list; a page that does not exist is a 404, not a 500.
 
     public=True: the list is the same for every reader (published stories only), so
-    its total may be shared through the cache, keyed by the address."""
+    its total may be shared through the cache, keyed by the address, until the
+    list `listed_in` (a cache tag, articles/invalidation.py) changes."""
     if public:
         query = request.GET.copy()
         query.pop("page", None)
@@ -53,6 +61,7 @@ def paginate(
             per_page,
             allow_empty_first_page=True,
             count_key=f"list-count:{request.path}?{query.urlencode()}",
+            listed_in=listed_in,
         )
     else:
         paginator = Paginator(queryset, per_page, allow_empty_first_page=True)
@@ -66,9 +75,22 @@ def paginate(
 
 
 def story_list(
-    request, template: str, queryset, allow_empty: bool = True, **context
+    request,
+    template: str,
+    queryset,
+    allow_empty: bool = True,
+    listed_in: str = invalidation.HOME,
+    **context,
 ) -> HttpResponse:
-    page = paginate(request, queryset.for_listing().defer("body"), public=True)
+    """A page of a public list: cached until a story joins, leaves or moves in
+    `listed_in`, or one it shows changes (articles/invalidation.py)."""
+    depends_on(listed_in)
+    page = paginate(
+        request,
+        queryset.for_listing().defer("body"),
+        public=True,
+        listed_in=listed_in,
+    )
     if not allow_empty and page.paginator.count == 0:
         raise Http404("No published stories here.")
     return render(
@@ -108,6 +130,7 @@ def article_detail(request, year: int, month: int, day: int, slug: str) -> HttpR
         if moved is None:
             raise Http404("No story at this address.")
         return redirect(moved.article, permanent=True)
+    depends_on(*invalidation.story_page_tags(article))
     return render_article(request, article)
 
 
@@ -129,6 +152,7 @@ def section_detail(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "articles/section_detail.html",
         Article.objects.published().filter(section=section),
+        listed_in=invalidation.section_tag(section.pk),
         section=section,
     )
 
@@ -141,7 +165,12 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     stories = Article.objects.published().tagged(tag)
     # A tag used only on drafts does not exist for readers.
     return story_list(
-        request, "articles/tag_detail.html", stories, allow_empty=False, tag=tag
+        request,
+        "articles/tag_detail.html",
+        stories,
+        allow_empty=False,
+        listed_in=invalidation.topic_tag(tag.pk),
+        tag=tag,
     )
 
 
@@ -156,6 +185,7 @@ def author_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "articles/author_detail.html",
         stories,
         allow_empty=False,
+        listed_in=invalidation.author_tag(author.pk),
         author=author,
     )
 

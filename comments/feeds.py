@@ -6,8 +6,10 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
+from articles.invalidation import COMMENTS, HOME, story_tag
 from articles.models import Article
 from comments.models import Comment
+from newsroom.cachetags import depends_on
 
 FEED_SIZE = 30
 
@@ -48,6 +50,8 @@ class LatestComments(_CommentFeed):
         return reverse("articles:home")
 
     def items(self):
+        # Any story leaving the site takes its comments out of this feed.
+        depends_on(COMMENTS, HOME)
         return _visible_comments()[:FEED_SIZE]
 
 
@@ -65,4 +69,5 @@ class ArticleComments(_CommentFeed):
         return obj.get_absolute_url() + "#comments"
 
     def items(self, obj):
+        depends_on(story_tag(obj.pk))
         return _visible_comments().filter(article=obj)[:FEED_SIZE]

@@ -17,11 +17,12 @@ from django.db.models import F, Q
 from django.db.models.functions import Greatest, JSONObject
 from django.utils import timezone
 
+from articles.invalidation import comments_changed
 from articles.models import Article
 from comments.content import render_comment_html, validate_web_url
 
 # The anonymous page cache: UPDATEs send no signals, so we tell it ourselves.
-from newsroom.pagecache import content_changed
+from newsroom import pagecache
 
 # WordPress's column sizes, so imported comments always fit.
 NAME_MAX = 245
@@ -326,7 +327,7 @@ class Comment(models.Model):
         if not changed:
             return False
         if self.Status.APPROVED in (old, target):  # only approved comments are public
-            content_changed()
+            pagecache.changed(comments_changed(self.article_id))
         for field, value in updates.items():
             setattr(self, field, value)
         return True
@@ -437,7 +438,7 @@ class DiscussionSettings(models.Model):
         super().save(*args, **kwargs)
         cache.delete(self.CACHE_KEY)
         transaction.on_commit(lambda: cache.delete(self.CACHE_KEY))
-        content_changed()  # e.g. comments closed: cached story pages are stale
+        pagecache.content_changed()  # e.g. comments closed: cached story pages are stale
 
     def delete(self, *args, **kwargs):
         cache.delete(self.CACHE_KEY)

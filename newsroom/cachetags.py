@@ -22,6 +22,7 @@ story shows, ``home``, ``section:<id>``…); this module knows no app.
 import contextvars
 import hashlib
 import os
+import re
 import time
 
 from django.conf import settings
@@ -35,10 +36,10 @@ SITE = "site"
 SCHEDULE = "schedule"
 
 # With the local-memory cache each gunicorn worker has its own cache, so the
-# versions are the modification times of files every worker can stat. Tags share
-# a bounded set of files: the count stays fixed at 100,000 stories, and two tags
-# that share a file only cost each other a render now and then.
-FILE_BUCKETS = 4096
+# versions are the modification times of files every worker can stat: one file
+# per tag ever bumped (a story edited, a section…), in 256 folders so none grows
+# past a few hundred files at 100,000 stories.
+_UNSAFE_IN_FILE_NAMES = re.compile(r"[^A-Za-z0-9_-]")
 
 _collected: contextvars.ContextVar[set | None] = contextvars.ContextVar(
     "pagecache_tags", default=None
@@ -88,9 +89,10 @@ def _process_local() -> bool:
     return isinstance(caches["default"], LocMemCache)
 
 
-def _bucket_file(tag: str):
-    bucket = int(hashlib.blake2b(tag.encode(), digest_size=4).hexdigest(), 16)
-    return settings.VAR_DIR / "pagecache" / f"{bucket % FILE_BUCKETS:03x}"
+def _tag_file(tag: str):
+    folder = hashlib.blake2b(tag.encode(), digest_size=1).hexdigest()
+    name = _UNSAFE_IN_FILE_NAMES.sub("_", tag.replace(":", "-"))
+    return settings.VAR_DIR / "pagecache" / folder / name
 
 
 def _key(tag: str) -> str:
@@ -104,7 +106,7 @@ def versions(tags) -> dict[str, str]:
         found = {}
         for tag in tags:
             try:
-                found[tag] = str(os.stat(_bucket_file(tag)).st_mtime_ns)
+                found[tag] = str(os.stat(_tag_file(tag)).st_mtime_ns)
             except FileNotFoundError:
                 found[tag] = "0"
         return found
@@ -127,7 +129,7 @@ def bump(tags) -> bool:
     tags = {*tags, EVERYTHING}
     if _process_local():
         for tag in tags:
-            path = _bucket_file(tag)
+            path = _tag_file(tag)
             path.parent.mkdir(parents=True, exist_ok=True)
             path.touch()
             stamp = max(time.time_ns(), path.stat().st_mtime_ns + 1)

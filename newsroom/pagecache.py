@@ -182,7 +182,8 @@ def _on_save(sender, instance, created=False, using="default", **kwargs):
         sender._meta.label, ()
     ):
         return
-    changed(_tags_for_write(sender, instance) or (), using=using)
+    tags = _tags_for_write(sender, instance, created=created)
+    changed(tags or (), using=using)
 
 
 def _on_delete(sender, instance, using="default", **kwargs):

@@ -12,6 +12,7 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
 from articles import workflow
+from articles.invalidation import Listing, story_tag
 from articles.models.common import unique_slug
 from articles.models.links import ArticleRedirect
 from articles.models.people import Author, Section
@@ -24,6 +25,7 @@ from articles.sanitize import (
 )
 from articles.searchtext import INDEXED_FIELDS
 from images.models import Image
+from newsroom.cachetags import shows
 
 # A paragraph holding only "[quote N]" is where quote N of the story is placed.
 QUOTE_PLACEHOLDER = re.compile(r"<p>\s*\[quote\s+(\d+)\]\s*</p>", re.IGNORECASE)
@@ -185,6 +187,10 @@ class Article(models.Model):
             self.slug = unique_slug(self.headline)
         clean = sanitize_trusted_body if self.raw_html else sanitize_body
         self.body = clean(self.body)
+        stored = self._stored_row()
+        # Where the story stood in the public lists: what the page cache compares
+        # with after the save (articles/invalidation.py).
+        self._listed_as = Listing.of(stored) if stored else None
         old_address = None
         address_may_change = kwargs.get("update_fields") is None or bool(
             {"slug", "published_at"} & set(kwargs["update_fields"])
@@ -192,7 +198,9 @@ class Article(models.Model):
         if address_may_change:
             self.published_on = self._address()[0] if self.published_at else None
             self.slug = self._slug_free_on_publish_day()
-            old_address = self._live_address()
+            old_address = (
+                stored._address() if stored and stored.is_published() else None
+            )
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "published_on"}
         if not self._state.adding and kwargs.get("update_fields") is None:
@@ -227,6 +235,13 @@ class Article(models.Model):
             },
         )
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        story = super().from_db(db, field_names, values)
+        # A page that loads a story shows something of it (newsroom/cachetags.py).
+        shows(story_tag(story.pk))
+        return story
+
     def clean_fields(self, exclude=None):
         if self.raw_html:
             # The body field's own cleaning is the rich editor's allow-list; an
@@ -259,17 +274,16 @@ class Article(models.Model):
             return None
         return (timezone.localdate(self.published_at), self.slug)
 
-    def _live_address(self):
-        """The (day, slug) readers know this story by, if it is live right now."""
-        if self.pk is None:
+    def _stored_row(self):
+        """This story as stored, before a save (what lists and addresses need);
+        None for a new story."""
+        if self._state.adding or self.pk is None:
             return None
-        row = (
-            Article.objects.published()
-            .filter(pk=self.pk)
-            .values_list("published_at", "slug")
+        return (
+            Article.objects.filter(pk=self.pk)
+            .only("status", "published_at", "expires_at", "section_id", "slug")
             .first()
         )
-        return (timezone.localdate(row[0]), row[1]) if row else None
 
     def _save_at_a_free_address(self, *args, **kwargs):
         """Save; if another story took this address meanwhile (two publishes at once:
