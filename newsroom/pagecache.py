@@ -14,21 +14,24 @@ How it stays correct:
   ``Set-Cookie`` (so no page that rendered a CSRF token or a message), no
   ``Cache-Control: private/no-cache/no-store`` (so no editor preview), no
   ``Vary: Cookie`` when the request had a cookie.
-* Keys contain a *content version*. Any committed write to something the public
-  pages show (stories, bylines, tags, quotes, corrections, sections, authors,
-  comments) bumps the version, so every cached page is stale on the very next
-  request. The writes come from code we don't own (the admin, reversion's
-  revert, taggit, importers), which is why this file listens to model signals.
-  Code that writes with ``QuerySet.update()`` or ``bulk_create()`` (no signals)
-  calls :func:`content_changed` itself.
+* Each page is stored with the versions of the *tags* it shows
+  (newsroom/cachetags.py): a story, a list… Any committed write to something the
+  public pages show (stories, bylines, tags, quotes, corrections, sections,
+  authors, comments) bumps the tags of what it changed, so every page showing it
+  is stale on the very next request and the others stay cached. The writes come
+  from code we don't own (the admin, reversion's revert, taggit, importers), which
+  is why this file listens to model signals; each app says which tags a write of
+  its models changes (``watch(model, tags=…)``). Code that writes with
+  ``QuerySet.update()`` or ``bulk_create()`` (no signals) calls :func:`changed`
+  or :func:`content_changed` itself.
 * Entries, and the ``max-age`` given to browsers and proxies, expire no later than
   the next moment a story appears or leaves by itself (a scheduled publish time
   or an expiry time) and the next local midnight (the masthead shows the date),
   so a scheduled story is on every page at its publish time without a worker.
 
-The version lives in the cache when the cache is shared (Redis: every worker and
-every app server sees a bump). With a process-local cache (local memory) it is
-the modification time of a small file in ``NEWSROOM_VAR_DIR``, so gunicorn workers
+The versions live in the cache when the cache is shared (Redis: every worker and
+every app server sees a bump). With a process-local cache (local memory) they are
+the modification times of small files in ``NEWSROOM_VAR_DIR``, so gunicorn workers
 on one machine still see each other's bumps.
 
 A bump that cannot reach Redis (an outage, a cut line) is counted in the database
