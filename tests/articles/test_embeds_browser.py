@@ -131,3 +131,40 @@ def test_the_embed_button_refuses_an_unknown_address_and_inserts_a_video(
         f'<figure data-embed="{YOUTUBE}"><figcaption>The festival trailer'
         "</figcaption></figure>" in story.body
     )
+
+
+PASTE = """(url) => {
+  const data = new DataTransfer();
+  data.setData("text/plain", url);
+  const event = new ClipboardEvent("paste", {
+    clipboardData: data, bubbles: true, cancelable: true,
+  });
+  document.querySelector(".field-body .prose-editor > .ProseMirror").dispatchEvent(event);
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_pasting_a_lone_video_address_into_an_empty_paragraph_embeds_it(
+    chromium, live_server, django_user_model
+):
+    editor = make_staff(django_user_model, "Superuser", "deskeditor")
+    story = make_draft(headline="Jazz", body="<p>First words.</p>")
+    page = logged_in_page(chromium, live_server, editor)
+    page.goto(f"{live_server.url}/admin/articles/article/{story.pk}/change/")
+    page.locator(".field-body .prose-editor > .ProseMirror p").last.click()
+    page.keyboard.press("End")
+    page.keyboard.press("Enter")
+    page.evaluate(PASTE, "https://vimeo.com/76979871")
+    expect(page.locator(".embed-node")).to_contain_text("https://vimeo.com/76979871")
+
+    # An unknown address pastes as text, as ever.
+    page.keyboard.press("End")
+    page.locator(".field-body .prose-editor > .ProseMirror p").first.click()
+    page.keyboard.press("End")
+    page.keyboard.press("Enter")
+    page.evaluate(PASTE, "https://example.com/page")
+    expect(page.locator(".field-body .prose-editor > .ProseMirror")).to_contain_text(
+        "https://example.com/page"
+    )
+    assert page.locator(".embed-node").count() == 1
