@@ -9,6 +9,9 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from articles import embeds
 from articles.models import Article
@@ -131,6 +134,14 @@ def test_reading_addresses_and_saving_embeds_never_touch_the_network(monkeypatch
     assert story.body.count("<figure data-embed=") == 2
 
 
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_any_text_as_an_address_gets_an_embed_or_a_reason_never_an_error(address):
+    embed, reason = embeds.examine(address)
+    assert (embed is None) == bool(reason)
+    assert embed is None or embeds.parse(embed.url) == embed
+
+
 # The sanitiser: only valid embeds stay, for every role.
 
 
@@ -174,6 +185,40 @@ def test_forged_embed_markup_becomes_a_plain_link_or_is_removed(
     assert kept in body
     assert gone not in body
     assert "<iframe" not in body and "<script" not in body and "onclick" not in body
+
+
+@hypothesis_settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "<figure data-embed=",
+                '"https://youtu.be/aqz-KE-bpKQ"',
+                "'javascript:alert(1)'",
+                ">",
+                "<figcaption>",
+                "</figcaption>",
+                "</figure>",
+                "<figure>",
+                "<p>",
+                "<a href=x>",
+                "<!--",
+                "-->",
+                "&amp;",
+                "<script>",
+            ]
+        )
+        | st.text(max_size=5),
+        max_size=30,
+    )
+)
+def test_any_markup_around_embeds_sanitises_to_safe_stable_html(pieces):
+    body = sanitize_body("".join(pieces))
+    assert sanitize_body(body) == body  # saving twice changes nothing
+    assert "<script" not in body  # as text it is escaped
+    assert not re.search(r'="[^"]*javascript:', body)  # in no attribute
+    for address in re.findall(r'data-embed="([^"]*)"', body):
+        assert embeds.parse(address).url == address
 
 
 def test_two_hundred_embeds_are_bounded_and_the_rest_become_links():
