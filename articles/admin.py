@@ -29,6 +29,7 @@ from articles.admin_forms import (
 )
 from articles.autosave_admin import AutosaveAdminMixin
 from articles.desk import comment_model, pending_comment_counts
+from articles.embed_admin import EmbedCheckAdminMixin
 from articles.models import Article, Author, Byline, PreviewLink, Quote, Section
 from articles.preview_admin import PreviewLinkAdmin, PreviewLinksAdminMixin
 from articles.revision_admin import RevisionHistoryAdminMixin
@@ -49,6 +50,7 @@ revisions.register()
 @admin.register(Article)
 class ArticleAdmin(
     AutosaveAdminMixin,
+    EmbedCheckAdminMixin,
     WorkflowAdminMixin,
     WritingAdminMixin,
     RevisionHistoryAdminMixin,
