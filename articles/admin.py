@@ -4,7 +4,8 @@ Every permission question is answered by articles.workflow; every state change g
 through a method on Article. This module only wires them into the admin; the story
 form and inlines are in admin_forms, the list filters in admin_filters, the history
 pages in revision_admin, the preview pages in preview_admin, the workflow
-buttons and bulk actions in workflow_admin, autosave in autosave_admin, and the tag
+buttons and bulk actions in workflow_admin, autosave in autosave_admin, the form's
+live preview in live_preview_admin, and the tag
 search and the list's thumbnail and "last edited" columns in writing_admin.
 """
 
@@ -29,6 +30,7 @@ from articles.admin_forms import (
 )
 from articles.autosave_admin import AutosaveAdminMixin
 from articles.desk import comment_model, pending_comment_counts
+from articles.live_preview_admin import LivePreviewAdminMixin
 from articles.models import Article, Author, Byline, PreviewLink, Quote, Section
 from articles.preview_admin import PreviewLinkAdmin, PreviewLinksAdminMixin
 from articles.revision_admin import RevisionHistoryAdminMixin
@@ -48,6 +50,7 @@ revisions.register()
 
 @admin.register(Article)
 class ArticleAdmin(
+    LivePreviewAdminMixin,
     AutosaveAdminMixin,
     WorkflowAdminMixin,
     WritingAdminMixin,
@@ -95,6 +98,7 @@ class ArticleAdmin(
                     "desk_status",
                     "published_at",
                     "expires_at",
+                    "planned_for",
                     "updated_at",
                     "section",
                     "tags",

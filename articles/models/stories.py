@@ -85,6 +85,15 @@ class Article(models.Model):
         blank=True,
         help_text="Shown to readers as “Updated”; set by corrections.",
     )
+    # The planning calendar (articles/planning.py): the day the desk means to run a
+    # story that is not published yet. Readers never see it.
+    planned_for = models.DateField(
+        "planned for",
+        null=True,
+        blank=True,
+        help_text="Optional: the day the desk plans to run this story, for the "
+        "planning calendar. Readers never see it; the publish time decides.",
+    )
     # The day part of the story's address (/YYYY/MM/DD/slug/): the publish time's
     # date in TIME_ZONE, stored so the database can keep each address unique.
     published_on = models.DateField(null=True, blank=True, editable=False)
@@ -160,6 +169,12 @@ class Article(models.Model):
                 name="article_expiry",
                 condition=models.Q(expires_at__isnull=False),
             ),
+            # The planning calendar: unpublished stories planned in a date range.
+            models.Index(
+                fields=["planned_for"],
+                name="article_planned_for",
+                condition=models.Q(planned_for__isnull=False),
+            ),
         ]
         constraints = [
             # One story per address, even when two editors publish at once.
@@ -183,8 +198,7 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(self.headline)
-        clean = sanitize_trusted_body if self.raw_html else sanitize_body
-        self.body = clean(self.body)
+        self.body = self.cleaned_body()
         old_address = None
         address_may_change = kwargs.get("update_fields") is None or bool(
             {"slug", "published_at"} & set(kwargs["update_fields"])
@@ -226,6 +240,12 @@ class Article(models.Model):
                 "slug": self.slug,
             },
         )
+
+    def cleaned_body(self) -> str:
+        """The body as it is stored: the editor's allow-list, or the trusted one for
+        an editor's hand-written HTML (the live preview shows exactly this)."""
+        clean = sanitize_trusted_body if self.raw_html else sanitize_body
+        return clean(self.body)
 
     def clean_fields(self, exclude=None):
         if self.raw_html:
