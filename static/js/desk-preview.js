@@ -57,6 +57,13 @@
       say("Updating the preview…");
       fetch(url, { method: "POST", credentials: "same-origin", body: new FormData(form) })
         .then(function (response) {
+          var type = response.headers.get("Content-Type") || "";
+          if (type.indexOf("application/json") === -1) {
+            // The CSRF check or the login refused before the preview could answer.
+            say("No preview (error " + response.status + "): reload the page, " +
+              "or log in again in another tab. Your text is still in the form.");
+            return;
+          }
           return response.json().then(function (answer) {
             if (!response.ok) {
               say(answer.error || "No preview (error " + response.status + ").");

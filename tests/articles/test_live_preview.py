@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from taggit.models import Tag
 
 from articles.models import Article, Quote
 from newsroom import pagecache
@@ -103,6 +104,26 @@ def test_the_preview_of_a_published_story_is_its_readers_page(client, editor):
     client.force_login(editor)
     preview = client.post(preview_url(story), change_form_data(story)).json()["html"]
     assert story_block(preview) == story_block(published)
+
+
+def test_new_tags_typed_in_the_form_are_on_the_preview(client, editor):
+    client.force_login(editor)
+    page = client.post(NEW, add_form_data(tags="Harbour works")).json()["html"]
+    assert '<a href="/tag/harbour-works/" rel="tag">Harbour works</a>' in page
+    assert not Tag.objects.exists()
+
+
+def test_the_preview_leaves_the_admins_messages_for_the_admin(client, editor):
+    story = make_draft(headline="Saved once")
+    client.force_login(editor)
+    client.post(
+        reverse("admin:articles_article_change", args=[story.pk]),
+        change_form_data(story),
+    )
+    page = client.post(preview_url(story), change_form_data(story)).json()["html"]
+    assert "was changed successfully" not in page
+    changelist = client.get(reverse("admin:articles_article_changelist")).text
+    assert "was changed successfully" in changelist
 
 
 def test_an_invalid_form_previews_what_it_can_and_says_why(client, editor):
