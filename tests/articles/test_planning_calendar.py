@@ -168,7 +168,7 @@ def test_the_story_list_links_to_the_calendar(client, editor):
 
 
 def test_the_month_runs_a_fixed_number_of_queries(
-    client, editor, django_assert_num_queries
+    client, editor, django_assert_max_num_queries
 ):
     def month_with(n):
         for i in range(n):
@@ -180,16 +180,13 @@ def test_the_month_runs_a_fixed_number_of_queries(
         client.get(CALENDAR, {"view": "month"})  # warm the session and permissions
 
     # Session, user, the role's permissions, the stories, their bylines, the
-    # section and byline menus: the same with 2 stories or 32.
+    # section and byline menus (7), and with Redis now and then the page cache's
+    # once-a-second check: the same with 2 stories or 32.
     client.force_login(editor)
     month_with(2)
-    with django_assert_num_queries(7):
+    with django_assert_max_num_queries(8):
         client.get(CALENDAR, {"view": "month"})
     month_with(30)
-    with django_assert_num_queries(7):
-        assert (
-            client.get(CALENDAR, {"view": "month"}).text.count(
-                "desk-calendar__story--draft"
-            )
-            == 32 + 1
-        )  # the stories, and the legend
+    with django_assert_max_num_queries(8):
+        page = client.get(CALENDAR, {"view": "month"}).text
+    assert page.count("desk-calendar__story--draft") == 32 + 1  # and the legend
