@@ -388,6 +388,10 @@ ARTICLE_BODY_MAX_CHARS = env_int("ARTICLE_BODY_MAX_CHARS", 1_000_000)
 AUTOSAVE_INTERVAL_SECONDS = env_int("AUTOSAVE_INTERVAL_SECONDS", 30)
 AUTOSAVE_RATE_LIMIT = env_int("AUTOSAVE_RATE_LIMIT", 20)
 AUTOSAVE_RATE_WINDOW = env_int("AUTOSAVE_RATE_WINDOW", 60)
+# The story form's live preview (articles/live_preview.py): renders per user per
+# window (0 switches the limit off); the panel refreshes after a pause in typing.
+LIVE_PREVIEW_RATE_LIMIT = env_int("LIVE_PREVIEW_RATE_LIMIT", 30)
+LIVE_PREVIEW_RATE_WINDOW = env_int("LIVE_PREVIEW_RATE_WINDOW", 60)
 
 # Search: searches per reader IP per window (0 switches the limit off); beyond it
 # a 429 page with Retry-After. Counted in the "counters" cache.
