@@ -4,8 +4,9 @@ Every permission question is answered by articles.workflow; every state change g
 through a method on Article. This module only wires them into the admin; the story
 form and inlines are in admin_forms, the list filters in admin_filters, the history
 pages in revision_admin, the preview pages in preview_admin, the workflow
-buttons and bulk actions in workflow_admin, autosave in autosave_admin, and the tag
-search and the list's thumbnail and "last edited" columns in writing_admin.
+buttons and bulk actions in workflow_admin, autosave in autosave_admin, the form's
+live preview in live_preview_admin, the planning calendar in planning_admin, and
+the tag search and the list's thumbnail and "last edited" columns in writing_admin.
 """
 
 from django.apps import apps
@@ -29,7 +30,10 @@ from articles.admin_forms import (
 )
 from articles.autosave_admin import AutosaveAdminMixin
 from articles.desk import comment_model, pending_comment_counts
+from articles.embed_admin import EmbedCheckAdminMixin
+from articles.live_preview_admin import LivePreviewAdminMixin
 from articles.models import Article, Author, Byline, PreviewLink, Quote, Section
+from articles.planning_admin import PlanningCalendarAdminMixin
 from articles.preview_admin import PreviewLinkAdmin, PreviewLinksAdminMixin
 from articles.revision_admin import RevisionHistoryAdminMixin
 from articles.workflow_admin import WorkflowAdminMixin
@@ -48,7 +52,10 @@ revisions.register()
 
 @admin.register(Article)
 class ArticleAdmin(
+    LivePreviewAdminMixin,
+    PlanningCalendarAdminMixin,
     AutosaveAdminMixin,
+    EmbedCheckAdminMixin,
     WorkflowAdminMixin,
     WritingAdminMixin,
     RevisionHistoryAdminMixin,
@@ -95,6 +102,7 @@ class ArticleAdmin(
                     "desk_status",
                     "published_at",
                     "expires_at",
+                    "planned_for",
                     "updated_at",
                     "section",
                     "tags",

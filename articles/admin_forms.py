@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from django_prose_editor.widgets import AdminProseEditorWidget
 from taggit.forms import TagField, TagWidget
 
-from articles import revisions, workflow, writing
+from articles import embeds, revisions, workflow, writing
 from articles.models import Article, Byline, Correction, Quote
 
 # --- Writing comforts: counters and the tag box (static/js/desk-writing.js) -------
@@ -193,6 +193,14 @@ class ArticleAdminForm(forms.ModelForm):
             stories = stories.select_for_update()
         current = stories.values_list("modified_at", flat=True).first()
         return current.isoformat() if current else ""
+
+    def clean_body(self):
+        # The raw submission: the sanitiser would quietly turn a refused embed into
+        # a link, so the editor hears why first (the form keeps what they wrote).
+        body = self.cleaned_data.get("body") or ""
+        if problems := embeds.refusals(body):
+            raise ValidationError(problems)
+        return body
 
     def clean(self):
         cleaned = super().clean()

@@ -21,7 +21,7 @@ from django.utils.feedgenerator import Enclosure
 from django.utils.html import escape
 from taggit.models import Tag, TaggedItem
 
-from articles import invalidation
+from articles import embeds, invalidation
 from articles.models import Article, Author, Section
 from articles.navigation import is_slug
 from articles.seo import absolute, date_modified
@@ -204,7 +204,7 @@ class StoryFeed(Feed):
     def item_extra_kwargs(self, item):
         extra = {}
         if settings.FEED_FULL_CONTENT:
-            extra["content"] = item.body_with_quotes()
+            extra["content"] = embeds.as_links(item.body_with_quotes())
         image = item.featured_image
         if image is not None and image.file:
             webp = [r for r in image.renditions_of("width") if "webp" in r["type"]]

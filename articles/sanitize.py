@@ -3,6 +3,9 @@
 from urllib.parse import urlsplit
 
 import nh3
+from django.urls import reverse_lazy
+
+from articles.embeds import keep_valid_embeds, with_embed_attribute
 
 # The body editor's buttons; BODY_TAGS below is what they can make (and more).
 BODY_EDITOR_EXTENSIONS = {
@@ -16,6 +19,8 @@ BODY_EDITOR_EXTENSIONS = {
     "Blockquote": True,
     "HardBreak": True,
     "HorizontalRule": True,
+    # articles/embeds.py; the button checks each address with the admin.
+    "Embed": {"checkUrl": reverse_lazy("admin:articles_article_embed_check")},
 }
 
 BODY_TAGS = {
@@ -70,7 +75,7 @@ URL_SCHEMES = {"http", "https", "mailto"}
 
 _body_cleaner = nh3.Cleaner(
     tags=BODY_TAGS,
-    attributes=BODY_ATTRIBUTES,
+    attributes=with_embed_attribute(BODY_ATTRIBUTES),
     url_schemes=URL_SCHEMES,
     link_rel="noopener noreferrer",
     strip_comments=True,
@@ -169,13 +174,13 @@ _trusted_cleaner = nh3.Cleaner(
 
 def sanitize_trusted_body(html: str) -> str:
     """Clean an editor's hand-written HTML: structure kept, nothing that executes."""
-    return _trusted_cleaner.clean(html) if html else ""
+    return keep_valid_embeds(_trusted_cleaner.clean(html)) if html else ""
 
 
 def sanitize_body(html: str) -> str:
     """Clean story HTML: no script, no event handlers, only http(s)/mailto links."""
     if not html:
         return ""
-    cleaned = _body_cleaner.clean(html)
+    cleaned = keep_valid_embeds(_body_cleaner.clean(html))
     # ProseMirror always leaves an empty paragraph in an empty editor.
     return "" if cleaned.strip() in {"<p></p>", "<p><br></p>"} else cleaned

@@ -30,7 +30,8 @@ MARKERS = re.compile(f"[{MARK_START}{MARK_STOP}]")
 _PLACEHOLDER = re.compile(r"\[quote\s+\d+\]", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
 _BLOCK_END = re.compile(
-    r"</(?:p|h[1-6]|li|blockquote|ul|ol)>|<br\s*/?>|<hr\s*/?>", re.I
+    r"</(?:p|h[1-6]|li|blockquote|ul|ol|figure|figcaption)>|<br\s*/?>|<hr\s*/?>",
+    re.I,
 )
 
 # SITE_LANGUAGE -> PostgreSQL text search configuration (stemming and stop words).

@@ -18,6 +18,8 @@ SEED_IMAGE_ALT = "putin"
 NBC_NEWS_URL = "https://www.nbcnews.com/"
 KREMLIN_URL = "http://en.kremlin.ru/events/president/news"
 KASPAROV_URL = "https://twitter.com/Kasparov63"
+# The Blender Foundation's own upload of its open film Big Buck Bunny.
+JAZZ_VIDEO_URL = "https://www.youtube.com/watch?v=aqz-KE-bpKQ"
 
 SECTIONS = [
     ("Politics", "politics", "Elections, government and the people in power."),
@@ -228,7 +230,12 @@ def fictional_stories() -> list[DemoStory]:
             standfirst="Forty bands, six stages and a parade on the quay. "
             "(A fictional demo story.)",
             body="<p>The Harbour Jazz Festival is back for its 30th year, opening with a "
-            "free concert on the quay.</p><p>Tickets for the weekend go on sale on Monday.</p>",
+            "free concert on the quay.</p>"
+            # A video embed (articles/embeds.py): a facade until the reader loads it.
+            f'<figure data-embed="{JAZZ_VIDEO_URL}"><figcaption>The festival trailer. '
+            "(Demo video: Big Buck Bunny, © Blender Foundation, CC BY 3.0.)"
+            "</figcaption></figure>"
+            "<p>Tickets for the weekend go on sale on Monday.</p>",
             authors=[("Priya Natarajan", "Arts correspondent")],
             tags=["Music", "Harbour Town"],
         ),

@@ -10,6 +10,8 @@ from urllib.parse import urlsplit, urlunsplit
 import dj_database_url
 from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
+from django_prose_editor.config import html_tags
+from js_asset import static_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -386,6 +388,10 @@ ARTICLE_BODY_MAX_CHARS = env_int("ARTICLE_BODY_MAX_CHARS", 1_000_000)
 AUTOSAVE_INTERVAL_SECONDS = env_int("AUTOSAVE_INTERVAL_SECONDS", 30)
 AUTOSAVE_RATE_LIMIT = env_int("AUTOSAVE_RATE_LIMIT", 20)
 AUTOSAVE_RATE_WINDOW = env_int("AUTOSAVE_RATE_WINDOW", 60)
+# The story form's live preview (articles/live_preview.py): renders per user per
+# window (0 switches the limit off); the panel refreshes after a pause in typing.
+LIVE_PREVIEW_RATE_LIMIT = env_int("LIVE_PREVIEW_RATE_LIMIT", 30)
+LIVE_PREVIEW_RATE_WINDOW = env_int("LIVE_PREVIEW_RATE_WINDOW", 60)
 
 # Search: searches per reader IP per window (0 switches the limit off); beyond it
 # a 429 page with Retry-After. Counted in the "counters" cache.
@@ -484,12 +490,32 @@ CONTENT_SECURITY_POLICY = {
         # The nonce is only issued where a page asks for it: the admin's body editor
         # needs an inline import map (articles/admin.py).
         "script-src": ["'self'", NONCE],
+        # Exactly the embed players (articles/embeds.py: PLAYER_HOSTS). Listing a
+        # host here makes no request: a frame is only created when a reader clicks
+        # "Load the video" on an embed's facade.
+        "frame-src": [
+            "'self'",
+            "https://www.youtube-nocookie.com",
+            "https://player.vimeo.com",
+            "https://w.soundcloud.com",
+        ],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
         "base-uri": ["'self'"],
         "object-src": ["'none'"],
     }
 }
+
+# The story body editor's own extensions (django-prose-editor loads their modules):
+# the Embed node (articles/embeds.py judges and rewrites what it stores).
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("js/embeds-editor.js")],
+        "extensions": {
+            "Embed": html_tags(["figure", "figcaption"], {"figure": ["data-embed"]})
+        },
+    }
+]
 
 # Trusted proxies whose X-Forwarded-For may name the client (comma-separated IPs).
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")

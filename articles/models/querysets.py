@@ -135,6 +135,22 @@ class ArticleQuerySet(models.QuerySet):
             status=self.model.Status.PUBLISHED, expires_at__lte=timezone.now()
         )
 
+    def on_the_calendar(self, first, after_last):
+        """Stories the planning calendar places from day `first` to the day before
+        `after_last`: Published ones (live, scheduled or expired) on their publish
+        time's day in the site time zone, the others (drafts, in review) on their
+        planned-for day."""
+        start, _ = local_day_bounds(first)
+        end, _ = local_day_bounds(after_last)
+        published = self.model.Status.PUBLISHED
+        return self.filter(
+            Q(status=published, published_at__gte=start, published_at__lt=end)
+            | (
+                ~Q(status=published)
+                & Q(planned_for__gte=first, planned_for__lt=after_last)
+            )
+        )
+
     def scheduled_between(self, start, end):
         """Published stories whose publish time falls in [start, end)."""
         return self.filter(

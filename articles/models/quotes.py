@@ -70,12 +70,16 @@ class Quote(models.Model):
         return f"{self.speaker}: {self.text[:60]}"
 
     def save(self, *args, **kwargs):
-        self.speaker_slug = unique_slug(self.speaker, 150)
+        self.fill_speaker_slug()
         super().save(*args, **kwargs)
         SearchEntry.objects.rebuild([self.article_id])
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#quote-{self.number}"
+
+    def fill_speaker_slug(self):
+        """The speaker's page address, from the name (also for an unsaved preview)."""
+        self.speaker_slug = unique_slug(self.speaker, 150)
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)

@@ -87,6 +87,15 @@ class Article(models.Model):
         blank=True,
         help_text="Shown to readers as “Updated”; set by corrections.",
     )
+    # The planning calendar (articles/planning.py): the day the desk means to run a
+    # story that is not published yet. Readers never see it.
+    planned_for = models.DateField(
+        "planned for",
+        null=True,
+        blank=True,
+        help_text="Optional: the day the desk plans to run this story, for the "
+        "planning calendar. Readers never see it; the publish time decides.",
+    )
     # The day part of the story's address (/YYYY/MM/DD/slug/): the publish time's
     # date in TIME_ZONE, stored so the database can keep each address unique.
     published_on = models.DateField(null=True, blank=True, editable=False)
@@ -162,6 +171,12 @@ class Article(models.Model):
                 name="article_expiry",
                 condition=models.Q(expires_at__isnull=False),
             ),
+            # The planning calendar: unpublished stories planned in a date range.
+            models.Index(
+                fields=["planned_for"],
+                name="article_planned_for",
+                condition=models.Q(planned_for__isnull=False),
+            ),
         ]
         constraints = [
             # One story per address, even when two editors publish at once.
@@ -185,8 +200,7 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(self.headline)
-        clean = sanitize_trusted_body if self.raw_html else sanitize_body
-        self.body = clean(self.body)
+        self.body = self.cleaned_body()
         stored = self._stored_row()
         # Where the story stood in the public lists: what the page cache compares
         # with after the save (articles/invalidation.py).
@@ -241,6 +255,12 @@ class Article(models.Model):
         # A page that loads a story shows something of it (newsroom/cachetags.py).
         shows(story_tag(story.pk))
         return story
+
+    def cleaned_body(self) -> str:
+        """The body as it is stored: the editor's allow-list, or the trusted one for
+        an editor's hand-written HTML (the live preview shows exactly this)."""
+        clean = sanitize_trusted_body if self.raw_html else sanitize_body
+        return clean(self.body)
 
     def clean_fields(self, exclude=None):
         if self.raw_html:

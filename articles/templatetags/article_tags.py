@@ -2,6 +2,8 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from articles import embeds
+
 register = template.Library()
 
 
@@ -13,8 +15,9 @@ def srcset(renditions) -> str:
 
 @register.simple_tag
 def body_with_quotes(article):
-    # The body was sanitised on save; quotes render through an escaping template.
-    return mark_safe(article.body_with_quotes())
+    # The body was sanitised on save; quotes and embeds render through escaping
+    # templates.
+    return mark_safe(embeds.as_facades(article.body_with_quotes()))
 
 
 @register.simple_tag

@@ -47,9 +47,11 @@ def public_pages(settings, tmp_path) -> dict[str, str]:
     quote = Quote.objects.filter(article__in=Article.objects.published()).first()
     author = story.bylines.first().author
     tag = story.tags.first()
+    with_embed = Article.objects.published().filter(body__contains="data-embed")
     return {
         "home": "/",
         "story": story.get_absolute_url(),
+        "story-with-embed": with_embed.get().get_absolute_url(),
         "section": story.section.get_absolute_url(),
         "tag": f"/tag/{tag.slug}/",
         "author": author.get_absolute_url(),
