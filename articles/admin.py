@@ -4,7 +4,8 @@ Every permission question is answered by articles.workflow; every state change g
 through a method on Article. This module only wires them into the admin; the story
 form and inlines are in admin_forms, the list filters in admin_filters, the history
 pages in revision_admin, the preview pages in preview_admin, the workflow
-buttons and bulk actions in workflow_admin, autosave in autosave_admin, and the tag
+buttons and bulk actions in workflow_admin, autosave in autosave_admin, refused
+saves in conflict_admin, who else is editing in presence_admin, and the tag
 search and the list's thumbnail and "last edited" columns in writing_admin.
 """
 
@@ -28,8 +29,10 @@ from articles.admin_forms import (
     with_html_source_body,
 )
 from articles.autosave_admin import AutosaveAdminMixin
+from articles.conflict_admin import ConflictAdminMixin
 from articles.desk import comment_model, pending_comment_counts
 from articles.models import Article, Author, Byline, PreviewLink, Quote, Section
+from articles.presence_admin import PresenceAdminMixin
 from articles.preview_admin import PreviewLinkAdmin, PreviewLinksAdminMixin
 from articles.revision_admin import RevisionHistoryAdminMixin
 from articles.workflow_admin import WorkflowAdminMixin
@@ -48,6 +51,8 @@ revisions.register()
 
 @admin.register(Article)
 class ArticleAdmin(
+    ConflictAdminMixin,
+    PresenceAdminMixin,
     AutosaveAdminMixin,
     WorkflowAdminMixin,
     WritingAdminMixin,
