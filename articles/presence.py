@@ -37,6 +37,10 @@ def timeout() -> int:
     return 4 * settings.PRESENCE_INTERVAL_SECONDS
 
 
+def now() -> float:
+    return time.time()
+
+
 def display_name(user) -> str:
     return user.get_full_name() or user.get_username()
 
@@ -69,21 +73,21 @@ def beat(story_id: int, user) -> list[Editor]:
     """Record that `user` has the story open now; the others who have it open,
     first opened first. "Opened" is this user's first heartbeat since they were
     last gone."""
-    now = time.time()
-    entries = _live(story_id, now)
-    opened = entries[user.pk][1] if user.pk in entries else now
-    entries[user.pk] = (display_name(user), opened, now)
+    moment = now()
+    entries = _live(story_id, moment)
+    opened = entries[user.pk][1] if user.pk in entries else moment
+    entries[user.pk] = (display_name(user), opened, moment)
     cache.set(_key(story_id), entries, timeout=timeout())
     return _others(entries, user)
 
 
 def leave(story_id: int, user) -> None:
     """The user closed the story: drop them at once (not after the timeout)."""
-    entries = _live(story_id, time.time())
+    entries = _live(story_id, now())
     if entries.pop(user.pk, None) is not None:
         cache.set(_key(story_id), entries, timeout=timeout())
 
 
 def others(story_id: int, user) -> list[Editor]:
     """Who else has the story open, without counting a heartbeat."""
-    return _others(_live(story_id, time.time()), user)
+    return _others(_live(story_id, now()), user)
