@@ -180,7 +180,8 @@ def snapshot_of_post(data: dict, article: Article) -> dict:
     return snapshot
 
 
-_TOKEN = re.compile(r"\s+|[^\s]+")
+# A word with the space after it: a changed run of words is marked as one piece.
+_TOKEN = re.compile(r"\S+\s*|\s+")
 
 
 def side_by_side(theirs: str, mine: str) -> tuple[str, str]:
