@@ -123,14 +123,15 @@ def _int(text: str, default: int = 0) -> int:
     return int(text) if text.strip().isdigit() else default
 
 
-def _rows(data: dict, prefix: str, fields: list[str]) -> list[dict]:
-    """An inline formset's posted rows (not those marked for deletion or empty)."""
+def _rows(data: dict, prefix: str, fields: list[str], key: str) -> list[dict]:
+    """An inline formset's posted rows: not those marked for deletion, nor the
+    empty extra rows (no `key` field)."""
     rows = []
     for i in range(min(_int(_value(data, f"{prefix}-TOTAL_FORMS")), 1000)):
         if _value(data, f"{prefix}-{i}-DELETE"):
             continue
         row = {field: _value(data, f"{prefix}-{i}-{field}") for field in fields}
-        if any(row.values()):
+        if row[key].strip():
             rows.append(row | {"id": _int(_value(data, f"{prefix}-{i}-id"), -1 - i)})
     return rows
 
@@ -165,15 +166,17 @@ def snapshot_of_post(data: dict, article: Article) -> dict:
             "author_id": _int(row["author"]),
             "position": _int(row["position"]),
         }
-        for row in _rows(data, "bylines", ["author", "position"])
+        for row in _rows(data, "bylines", ["author", "position"], "author")
     ]
     quotes = [
         row | {"number": _int(row["number"])}
-        for row in _rows(data, "quotes", ["number", "text", "speaker", "source_name"])
+        for row in _rows(
+            data, "quotes", ["number", "text", "speaker", "source_name"], "text"
+        )
     ]
     corrections = [
-        row | {"noted_at": _value(data, f"corrections-{i}-noted_at_0")}
-        for i, row in enumerate(_rows(data, "corrections", ["kind", "text"]))
+        row | {"noted_at": row["noted_at_0"]}
+        for row in _rows(data, "corrections", ["kind", "text", "noted_at_0"], "text")
     ]
     snapshot = revisions._snapshot(fields, bylines, [], quotes, corrections)
     snapshot["Tags"] = ", ".join(sorted(writing.parse_tags(_value(data, "tags"))))
@@ -188,12 +191,16 @@ def side_by_side(theirs: str, mine: str) -> tuple[str, str]:
     """Safe HTML of both texts, word by word: what only theirs has in <del>, what
     only mine has in <ins>."""
     a, b = _TOKEN.findall(theirs or ""), _TOKEN.findall(mine or "")
+    # Words are compared without their spacing ("words." ends one text and is
+    # followed by more in the other), and shown with it.
+    words = difflib.SequenceMatcher(
+        None, [t.rstrip() for t in a], [t.rstrip() for t in b]
+    )
     left, right = [], []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b).get_opcodes():
+    for op, i1, i2, j1, j2 in words.get_opcodes():
         if op == "equal":
-            same = escape("".join(a[i1:i2]))
-            left.append(same)
-            right.append(same)
+            left.append(escape("".join(a[i1:i2])))
+            right.append(escape("".join(b[j1:j2])))
             continue
         if i2 > i1:
             left.append(f"<del>{escape(''.join(a[i1:i2]))}</del>")

@@ -10,9 +10,14 @@ import reversion
 from django.urls import reverse
 from reversion.models import Version
 
-from articles.models import ArticleAutosave, ArticleConflict
+from articles.models import ArticleAutosave, ArticleConflict, Correction
 from tests.support.desk import change_form_data, change_url, make_staff
-from tests.support.factories import make_draft, make_section
+from tests.support.factories import (
+    make_article,
+    make_author,
+    make_draft,
+    make_section,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -109,6 +114,23 @@ def test_a_refused_save_shows_theirs_against_mine_field_by_field(
         r'<a href="[^"]+/history/" target="_blank" rel="noopener">[^<]*new tab',
         page,
     )
+
+
+def test_unchanged_bylines_quotes_and_corrections_are_not_shown_as_changes(
+    client, elena, marco
+):
+    story = make_article(
+        headline="Bridge vote",
+        authors=[make_author(name="Olga Writer")],
+        quotes=[{"text": "We will build it.", "speaker": "Mayor"}],
+        tags=["Harbour"],
+    )
+    Correction.objects.create(article=story, kind="correction", text="Fixed a name.")
+    refused_save(client, story, elena, marco, headline="Marco's")
+    page = client.get(conflict_url(story)).text
+    same = re.search(r"The same in both: ([^<]*)\.</p>", page).group(1).split(", ")
+    assert {"Bylines", "Quotes", "Corrections", "Tags", "Section"} <= set(same)
+    assert "<h2>Bylines</h2>" not in page
 
 
 def test_saving_the_old_form_again_without_choosing_never_overwrites(
