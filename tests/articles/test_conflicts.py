@@ -3,11 +3,14 @@ screen, each of its three choices doing what it says, saving again without
 choosing, the browser's Back button, and old autosaves restored by two editors."""
 
 import re
+from datetime import timedelta
 from html import unescape
 
 import pytest
 import reversion
+from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from reversion.models import Version
 
 from articles.models import ArticleAutosave, ArticleConflict, Correction
@@ -321,3 +324,13 @@ def test_a_restored_autosave_older_than_a_restore_of_history_meets_the_screen(
     assert client.post(change_url(story), data)["Location"] == conflict_url(story)
     story.refresh_from_db()
     assert story.headline == "Third"
+
+
+def test_clean_autosaves_deletes_refused_saves_left_for_30_days(
+    client, story, elena, marco, capsys
+):
+    refused_save(client, story, elena, marco, headline="Marco's")
+    ArticleConflict.objects.update(refused_at=timezone.now() - timedelta(days=31))
+    call_command("clean_autosaves")
+    assert not ArticleConflict.objects.exists()
+    assert "Refused saves: 1 older than 30 days deleted." in capsys.readouterr().out
