@@ -334,3 +334,28 @@ def test_clean_autosaves_deletes_refused_saves_left_for_30_days(
     call_command("clean_autosaves")
     assert not ArticleConflict.objects.exists()
     assert "Refused saves: 1 older than 30 days deleted." in capsys.readouterr().out
+
+
+def busy_story(n):
+    story = make_article(
+        headline=f"Busy {n}",
+        section=make_section(),
+        authors=[make_author() for _ in range(n)],
+        quotes=[{"text": f"Quote {i}", "speaker": "Mayor"} for i in range(n)],
+        tags=[f"tag {i}" for i in range(n)],
+    )
+    for i in range(n):
+        Correction.objects.create(article=story, kind="correction", text=f"Fix {i}.")
+    return story
+
+
+@pytest.mark.parametrize("rows", [1, 8])
+def test_the_conflict_screen_queries_do_not_grow_with_the_story(
+    client, elena, marco, rows, django_assert_max_num_queries
+):
+    story = busy_story(rows)
+    refused_save(client, story, elena, marco, headline="Marco's", tags="one, two")
+    # 16 either way: who is asking (session, user, permissions), the story, the
+    # conflict, who saved, then each version's section, authors, tags, image…
+    with django_assert_max_num_queries(16):
+        assert client.get(conflict_url(story)).status_code == 200
