@@ -38,16 +38,25 @@ class ConflictAdminMixin:
                 messages.INFO,
             )
             return HttpResponseRedirect(change_url)
-        name, moment = conflicts.last_save(article)
         if request.method == "POST" and request.POST.get("choice") == "theirs":
             conflicts.keep_theirs(request.user, article)
+            name, _ = conflicts.last_save(article)
             self.message_user(
                 request,
                 f"Kept {name}'s version; your changes were discarded.",
                 messages.SUCCESS,
             )
             return HttpResponseRedirect(change_url)
-        context = {
+        return TemplateResponse(
+            request,
+            "admin/articles/article/conflict.html",
+            self.conflict_context(request, article, conflict),
+        )
+
+    def conflict_context(self, request, article, conflict) -> dict:
+        name, moment = conflicts.last_save(article)
+        change_url = reverse("admin:articles_article_change", args=[article.pk])
+        return {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "original": article,  # as saved: the heading shows their headline
@@ -60,9 +69,6 @@ class ConflictAdminMixin:
             "resent": conflicts.resent_fields(conflict),
             **conflicts.comparison(article, conflict),
         }
-        return TemplateResponse(
-            request, "admin/articles/article/conflict.html", context
-        )
 
     # The refused save goes to the conflict screen (a GET: Back and reload are safe).
 
