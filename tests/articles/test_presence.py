@@ -7,7 +7,6 @@ import json
 
 import pytest
 import reversion
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -40,9 +39,8 @@ def named(django_user_model, role, username, first, last):
 
 
 @pytest.fixture(autouse=True)
-def fresh_presence(settings):
+def generous_limit(settings):
     settings.PRESENCE_RATE_LIMIT = 1000
-    cache.clear()
 
 
 @pytest.fixture
