@@ -5,7 +5,8 @@ through a method on Article. This module only wires them into the admin; the sto
 form and inlines are in admin_forms, the list filters in admin_filters, the history
 pages in revision_admin, the preview pages in preview_admin, the workflow
 buttons and bulk actions in workflow_admin, autosave in autosave_admin, the form's
-live preview in live_preview_admin, the planning calendar in planning_admin, and
+live preview in live_preview_admin, the planning calendar in planning_admin,
+refused saves in conflict_admin, who else is editing in presence_admin, and
 the tag search and the list's thumbnail and "last edited" columns in writing_admin.
 """
 
@@ -29,11 +30,13 @@ from articles.admin_forms import (
     with_html_source_body,
 )
 from articles.autosave_admin import AutosaveAdminMixin
+from articles.conflict_admin import ConflictAdminMixin
 from articles.desk import comment_model, pending_comment_counts
 from articles.embed_admin import EmbedCheckAdminMixin
 from articles.live_preview_admin import LivePreviewAdminMixin
 from articles.models import Article, Author, Byline, PreviewLink, Quote, Section
 from articles.planning_admin import PlanningCalendarAdminMixin
+from articles.presence_admin import PresenceAdminMixin
 from articles.preview_admin import PreviewLinkAdmin, PreviewLinksAdminMixin
 from articles.revision_admin import RevisionHistoryAdminMixin
 from articles.workflow_admin import WorkflowAdminMixin
@@ -54,6 +57,8 @@ revisions.register()
 class ArticleAdmin(
     LivePreviewAdminMixin,
     PlanningCalendarAdminMixin,
+    ConflictAdminMixin,
+    PresenceAdminMixin,
     AutosaveAdminMixin,
     EmbedCheckAdminMixin,
     WorkflowAdminMixin,

@@ -176,8 +176,11 @@ class ArticleAdminForm(forms.ModelForm):
             },
         }
 
+    # Set by clean() when someone saved the story after this form was loaded.
+    refused_as_stale = False
+
     class Media:
-        js = ["js/desk-writing.js", "js/desk-autosave.js"]
+        js = ["js/desk-writing.js", "js/desk-autosave.js", "js/desk-presence.js"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -226,15 +229,13 @@ class ArticleAdminForm(forms.ModelForm):
         else:
             who = "Someone"
             when = workflow.format_moment(datetime.fromisoformat(current))
-        # Show the current token from now on: saving again is a deliberate overwrite.
-        data = self.data.copy()
-        data[self.add_prefix("loaded_modified_at")] = current
-        self.data = data
+        # The token stays the one loaded: saving again is refused again. Replacing
+        # their version is a choice on the conflict screen (ConflictAdminMixin).
+        self.refused_as_stale = True
         raise ValidationError(
             f"Not saved: {who} saved this story at {when}, after you opened it. "
-            "Everything you typed is still below. Check their changes in the "
-            "History (it opens in a new tab), then save again to replace their "
-            "version with yours."
+            "Nothing you typed is lost: compare the two versions and choose which "
+            "to keep."
         )
 
     def _check_address(self, cleaned):

@@ -393,6 +393,13 @@ AUTOSAVE_RATE_WINDOW = env_int("AUTOSAVE_RATE_WINDOW", 60)
 LIVE_PREVIEW_RATE_LIMIT = env_int("LIVE_PREVIEW_RATE_LIMIT", 30)
 LIVE_PREVIEW_RATE_WINDOW = env_int("LIVE_PREVIEW_RATE_WINDOW", 60)
 
+# Who else has a story open (articles/presence.py): the change form's heartbeat
+# every this many seconds (a colleague is gone after four silent intervals), and
+# heartbeats per user per window (0 switches the limit off).
+PRESENCE_INTERVAL_SECONDS = env_int("PRESENCE_INTERVAL_SECONDS", 30)
+PRESENCE_RATE_LIMIT = env_int("PRESENCE_RATE_LIMIT", 30)
+PRESENCE_RATE_WINDOW = env_int("PRESENCE_RATE_WINDOW", 60)
+
 # Search: searches per reader IP per window (0 switches the limit off); beyond it
 # a 429 page with Retry-After. Counted in the "counters" cache.
 SEARCH_RATE_LIMIT = env_int("SEARCH_RATE_LIMIT", 60)

@@ -6,6 +6,7 @@ the code find the models (`from articles.models import Article`).
 
 from articles.models.autosaves import ArticleAutosave
 from articles.models.common import local_day_bounds, unique_slug
+from articles.models.conflicts import ArticleConflict
 from articles.models.links import ArticleRedirect, PreviewLink, PreviewLinkQuerySet
 from articles.models.people import Author, Byline, Section
 from articles.models.querysets import ArticleQuerySet
@@ -24,6 +25,7 @@ __all__ = [
     "QUOTE_PLACEHOLDER",
     "Article",
     "ArticleAutosave",
+    "ArticleConflict",
     "ArticleQuerySet",
     "ArticleRedirect",
     "Author",

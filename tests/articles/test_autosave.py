@@ -341,9 +341,9 @@ def test_a_restored_form_still_meets_the_stale_save_refusal(
     assert form["loaded_modified_at"].value() == slot.base_token
     data = change_form_data(story, headline="Mine")
     data["loaded_modified_at"] = slot.base_token
-    response = client.post(change_url(story), data)
-    assert response.status_code == 200
-    assert "Not saved: colleague saved this story" in response.text
+    response = client.post(change_url(story), data, follow=True)
+    assert response.redirect_chain[0][0].endswith("/conflict/")
+    assert "colleague saved this story at" in response.text
     story.refresh_from_db()
     assert story.headline == "Theirs"
 
