@@ -85,7 +85,7 @@ class ArticleAdmin(
     search_fields = ["headline", "standfirst", "body"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
-    autocomplete_fields = ["section", "featured_image"]
+    autocomplete_fields = ["section", "featured_image", "social_image"]
     inlines = [BylineInline, QuoteInline, CorrectionInline]
     actions = ["submit_selected", "publish_selected", "unpublish_selected"]
     list_per_page = 50
@@ -95,9 +95,9 @@ class ArticleAdmin(
             "Search and social",
             {
                 "classes": ["collapse"],
-                "fields": ["meta_description", "social_headline"],
-                "description": "Optional. Empty fields use the standfirst and the "
-                "headline. The social image is the featured image.",
+                "fields": ["meta_description", "social_headline", "social_image"],
+                "description": "Optional. Empty fields use the standfirst, the "
+                "headline and the featured image.",
             },
         ),
         (
@@ -200,7 +200,7 @@ class ArticleAdmin(
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if db_field.name == "featured_image" and field is not None:
+        if db_field.name in ("featured_image", "social_image") and field is not None:
             # New images come through the library's upload page (it checks every
             # file), and deleting one in use is refused: no "+" or "×" popups.
             field.widget.can_add_related = False

@@ -143,6 +143,7 @@ class ArticleAdminForm(forms.ModelForm):
             "tags",
             "allow_comments",
             "featured_image",
+            "social_image",
             "image_caption",
             "image_credit",
         ]

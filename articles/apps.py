@@ -39,25 +39,32 @@ class ArticlesConfig(AppConfig):
         # changes the story's pages.
         pagecache.watch(Image)
 
-        # The library lists the stories that use an image and keeps it from
-        # being deleted while they do.
-        def featured_uses(image_ids):
-            """(image id, label, admin URL) for each story whose featured image is
-            one of these: one query for a page of images."""
-            stories = Article.objects.filter(featured_image_id__in=image_ids).only(
-                "pk", "headline", "featured_image_id"
-            )
-            for story in stories.order_by("-pk"):
-                url = reverse("admin:articles_article_change", args=[story.pk])
-                yield story.featured_image_id, f"Featured in “{story.headline}”", url
+        # The library lists the stories that use an image (featured, or on
+        # social cards) and keeps it from being deleted while they do.
+        def uses_of(field, label):
+            def describe(image_ids):
+                """(image id, label, admin URL) for each story using one of these
+                images this way: one query for a page of images."""
+                stories = Article.objects.filter(**{f"{field}_id__in": image_ids})
+                stories = stories.only("pk", "headline", f"{field}_id")
+                for story in stories.order_by("-pk"):
+                    url = reverse("admin:articles_article_change", args=[story.pk])
+                    image_id = getattr(story, f"{field}_id")
+                    yield image_id, f"{label} “{story.headline}”", url
 
-        usage.register(
-            "featured",
-            lambda: Article.objects.filter(featured_image__isnull=False).values(
-                "featured_image_id"
-            ),
-            featured_uses,
-        )
+            return describe
+
+        for name, field, label in (
+            ("featured", "featured_image", "Featured in"),
+            ("social", "social_image", "Social image of"),
+        ):
+            usage.register(
+                name,
+                lambda field=field: Article.objects.filter(
+                    **{f"{field}__isnull": False}
+                ).values(f"{field}_id"),
+                uses_of(field, label),
+            )
 
         # Search entries include tag names; taggit changes tags without our save().
         signals.connect_search_signals()

@@ -158,6 +158,7 @@ def snapshot_of_post(data: dict, article: Article) -> dict:
         "expires_at": article.expires_at,
         "section_id": _int(_value(data, "section"), None),
         "featured_image_id": _int(_value(data, "featured_image"), None),
+        "social_image_id": _int(_value(data, "social_image"), None),
         "allow_comments": bool(_value(data, "allow_comments")),
     }
     bylines = [

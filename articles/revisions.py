@@ -74,6 +74,19 @@ def _names(model, ids, attribute="name") -> dict:
     return dict(model.objects.filter(pk__in=ids).values_list("pk", attribute))
 
 
+def _image_label(fields: dict, field: str) -> str:
+    """The library image a stored (or posted) story names in `field`, readably."""
+    image_id = fields.get(f"{field}_id", fields.get(field))
+    if not image_id:
+        return ""
+    found = Image.objects.filter(pk=image_id).only("alt_text").first()
+    return (
+        f"{found} (library image {image_id})"
+        if found
+        else f"(deleted image {image_id})"
+    )
+
+
 def _snapshot(fields: dict, bylines, tag_ids, quotes, corrections) -> dict:
     """The story as an editor reads it: label → text."""
     section = _names(Section, [fields.get("section_id")]).get(fields.get("section_id"))
@@ -84,15 +97,7 @@ def _snapshot(fields: dict, bylines, tag_ids, quotes, corrections) -> dict:
         published_at=fields.get("published_at"),
         expires_at=fields.get("expires_at"),
     )
-    image_id = fields.get("featured_image_id", fields.get("featured_image"))
-    image = ""
-    if image_id:
-        found = Image.objects.filter(pk=image_id).only("alt_text").first()
-        image = (
-            f"{found} (library image {image_id})"
-            if found
-            else f"(deleted image {image_id})"
-        )
+    image = _image_label(fields, "featured_image")
     return {
         "Headline": fields.get("headline", ""),
         "Slug": fields.get("slug", ""),
@@ -116,6 +121,7 @@ def _snapshot(fields: dict, bylines, tag_ids, quotes, corrections) -> dict:
             )
             if part
         ),
+        "Social image": _image_label(fields, "social_image"),
         "Quotes": "\n".join(
             f"[quote {q['number']}] {q['speaker']}: “{q['text']}”"
             + (f" ({q['source_name']})" if q.get("source_name") else "")
@@ -251,14 +257,18 @@ def restore(article, version, user) -> list[str]:
             if field.name in KEPT_ON_RESTORE:
                 continue
             setattr(story, field.attname, getattr(old, field.attname))
-        image_id = story.featured_image_id
-        if image_id and not Image.objects.filter(pk=image_id).exists():
-            warnings.append(
-                f"The featured image of that version (library image {image_id}) no "
-                "longer exists, so the story was restored without an image: choose "
-                "one again."
-            )
-            story.featured_image = None
+        for field, name in (
+            ("featured_image", "featured image"),
+            ("social_image", "social image"),
+        ):
+            image_id = getattr(story, f"{field}_id")
+            if image_id and not Image.objects.filter(pk=image_id).exists():
+                warnings.append(
+                    f"The {name} of that version (library image {image_id}) no "
+                    f"longer exists, so the story was restored without a {name}: "
+                    "choose one again."
+                )
+                setattr(story, field, None)
         story.save()
         reversion.set_user(user)
         when = workflow.format_moment(version.revision.date_created)

@@ -112,9 +112,50 @@ def _social_crop(image) -> dict | None:
     return _largest([r for r in crops if r["type"] != "image/webp"]) or _largest(crops)
 
 
+def shared_image(article):
+    """The picture of shared links and social cards: the story's social image,
+    else its featured image (a library Image with a file, or None)."""
+    for image in (article.social_image, article.featured_image):
+        if image is not None and image.file:
+            return image
+    return None
+
+
 def images(article) -> list[dict]:
     """The featured image, its social crop when made, and its WebP widths,
-    largest first."""
+    largest first; then a different social image and its crop."""
+    found = _featured_images(article)
+    social = article.social_image
+    if social is not None and social.file and social != article.featured_image:
+        crop = _social_crop(social)
+        found.append(
+            _compact(
+                {
+                    "@type": "ImageObject",
+                    "url": absolute(social.file.url),
+                    "width": social.width,
+                    "height": social.height,
+                    "caption": social.caption or social.alt_text,
+                    "creditText": social.credit,
+                }
+            )
+        )
+        if crop:
+            found.append(_rendition_object(crop))
+    return found
+
+
+def _rendition_object(rendition: dict) -> dict:
+    return {
+        "@type": "ImageObject",
+        "url": absolute(rendition["url"]),
+        "width": rendition["width"],
+        "height": rendition["height"],
+        "encodingFormat": rendition.get("type", "image/webp"),
+    }
+
+
+def _featured_images(article) -> list[dict]:
     image = article.featured_image
     if image is None or not image.file:
         return []
@@ -135,15 +176,7 @@ def images(article) -> list[dict]:
     for rendition in ([social] if social else []) + sorted(
         widths, key=lambda r: -r["width"]
     ):
-        found.append(
-            {
-                "@type": "ImageObject",
-                "url": absolute(rendition["url"]),
-                "width": rendition["width"],
-                "height": rendition["height"],
-                "encodingFormat": rendition.get("type", "image/webp"),
-            }
-        )
+        found.append(_rendition_object(rendition))
     return found
 
 
@@ -252,10 +285,10 @@ def collection_page(name: str, path: str, description: str = "") -> dict:
 
 
 def social_image(article) -> dict | None:
-    """The Open Graph / Twitter image: the social crop when the library has made
-    it, else the re-encoded original (JPEG or PNG)."""
-    image = article.featured_image
-    if image is None or not image.file:
+    """The Open Graph / Twitter image (shared_image()): the social crop when the
+    library has made it, else the re-encoded original (JPEG or PNG)."""
+    image = shared_image(article)
+    if image is None:
         return None
     crop = _social_crop(image)
     return {

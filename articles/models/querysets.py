@@ -41,8 +41,13 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_detail(self):
         """Everything a story's own page shows (section, bylines, tags, quotes,
-        corrections), in a fixed number of queries."""
-        return self.for_listing().with_quotes().prefetch_related("tags", "corrections")
+        corrections, the social card's image), in a fixed number of queries."""
+        return (
+            self.for_listing()
+            .select_related("social_image")
+            .with_quotes()
+            .prefetch_related("tags", "corrections")
+        )
 
     def on_day(self, day):
         """Stories whose publish time falls on this calendar day in the site time zone."""

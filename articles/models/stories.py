@@ -128,6 +128,17 @@ class Article(models.Model):
         related_name="+",
         help_text="Chosen from the image library; its alt text is the library's.",
     )
+    # Shared links and social cards (articles/seo.py: social_image()); empty means
+    # the featured image. PROTECT for the same reason.
+    social_image = models.ForeignKey(
+        Image,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Optional: the picture on shared links and social cards, cropped "
+        "to 1200×630. Empty: the featured image.",
+    )
     image_caption = models.CharField(
         max_length=500,
         blank=True,

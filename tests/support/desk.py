@@ -48,6 +48,7 @@ def change_form_data(article: Article, **overrides) -> dict:
         "section": article.section_id or "",
         "tags": writing.format_tags(t.name for t in article.tags.all()),
         "featured_image": article.featured_image_id or "",
+        "social_image": article.social_image_id or "",
         "image_caption": article.image_caption,
         "image_credit": article.image_credit,
         "loaded_modified_at": article.modified_at.isoformat(),
