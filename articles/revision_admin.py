@@ -1,5 +1,6 @@
-"""A story's history in the admin: its versions, a word diff of any two, Restore
-(in place of django-reversion's revert form) and recovering deleted stories.
+"""A story's history in the admin: its versions, a word diff of any two (the
+body's HTML-aware, articles/richdiff.py), Restore (in place of django-reversion's
+revert form) and recovering deleted stories.
 
 What a revision stores, and how versions are compared and restored, is
 articles.revisions'; who may do it is articles.workflow's.
@@ -65,7 +66,9 @@ class RevisionHistoryAdminMixin:
             old_label=self._version_label(old),
             new_label=self._version_label(new),
             changes=revisions.differences(
-                revisions.snapshot_of_version(old), revisions.snapshot_of_version(new)
+                revisions.snapshot_of_version(old),
+                revisions.snapshot_of_version(new),
+                bodies=(revisions.body_of_version(old), revisions.body_of_version(new)),
             ),
         )
 
@@ -97,6 +100,7 @@ class RevisionHistoryAdminMixin:
             changes=revisions.differences(
                 revisions.snapshot_of_article(article),
                 revisions.snapshot_of_version(version),
+                bodies=(article.body, revisions.body_of_version(version)),
             ),
             restore_version=version
             if workflow.allowed(request.user, "restore", article)

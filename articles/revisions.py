@@ -18,7 +18,7 @@ from django.utils.safestring import mark_safe
 from reversion.models import Version
 from taggit.models import Tag, TaggedItem
 
-from articles import workflow
+from articles import richdiff, workflow
 from articles.models import Article, Author, Byline, Correction, Quote, Section
 from images.models import Image
 
@@ -198,13 +198,24 @@ def word_diff(old: str, new: str) -> str:
     return mark_safe("".join(out))  # noqa: S308 - every piece is escaped above
 
 
-def differences(old: dict, new: dict) -> list[dict]:
-    """Only the parts that changed, each with a readable word diff."""
-    return [
-        {"label": label, "diff": word_diff(old.get(label, ""), new.get(label, ""))}
-        for label in new
-        if old.get(label, "") != new.get(label, "")
-    ]
+def differences(old: dict, new: dict, bodies: tuple[str, str] | None = None):
+    """Only the parts that changed, each with a readable word diff. Given the two
+    bodies' HTML, the body's is HTML-aware (articles/richdiff.py): a changed link
+    or emphasis shows even where the words are the same."""
+    found = []
+    for label in new:
+        if label == "Body" and bodies is not None:
+            if (diff := richdiff.body_diff(*bodies)) is not None:
+                found.append({"label": label, "diff": diff, "rich": True})
+        elif old.get(label, "") != new.get(label, ""):
+            diff = word_diff(old.get(label, ""), new.get(label, ""))
+            found.append({"label": label, "diff": diff})
+    return found
+
+
+def body_of_version(version) -> str:
+    """The body's HTML as stored in `version`."""
+    return version.field_dict.get("body") or ""
 
 
 # --- Restore --------------------------------------------------------------------
