@@ -83,8 +83,9 @@ class CountedTextareaInput(CharCountMixin, forms.Textarea):
 
 
 class TagsWidget(TagWidget):
-    """Tags as typed (Harbour Town, Solar power), with suggestions of existing tags
-    in a <datalist> the script fills from the tag search."""
+    """Tags as typed (Harbour Town, Solar power). The script makes the box removable
+    tokens with suggestions from the tag search; it still posts this text, so with
+    JavaScript off the box works as it is."""
 
     def format_value(self, value):
         if value is not None and not isinstance(value, str):
@@ -93,15 +94,12 @@ class TagsWidget(TagWidget):
         return super().format_value(value)
 
     def render(self, name, value, attrs=None, renderer=None):
-        list_id = f"{(attrs or {}).get('id', name)}_suggestions"
         attrs = {
             **(attrs or {}),
-            "list": list_id,
             "autocomplete": "off",
             "data-tag-search": reverse("admin:articles_article_tags"),
         }
-        field = super().render(name, value, attrs, renderer)
-        return format_html('{}<datalist id="{}"></datalist>', field, list_id)
+        return super().render(name, value, attrs, renderer)
 
 
 class TagsField(TagField):
