@@ -23,9 +23,11 @@ from reversion.admin import VersionAdmin
 from articles import revisions, workflow
 from articles.admin_filters import BylineFilter, DeskStatusFilter, TagFilter
 from articles.admin_forms import (
+    IMAGE_FIELDS,
     ArticleAdminForm,
     BylineInline,
     CorrectionInline,
+    LoadedImageAutocomplete,
     QuoteInline,
     with_html_source_body,
 )
@@ -136,7 +138,7 @@ class ArticleAdmin(
     def get_queryset(self, request):
         queryset = (
             Article.objects.for_desk(request.user)
-            .select_related("section", "created_by", "featured_image")
+            .select_related("section", "created_by", *IMAGE_FIELDS)
             .prefetch_related(
                 Prefetch("bylines", queryset=Byline.objects.select_related("author"))
             )
@@ -200,12 +202,19 @@ class ArticleAdmin(
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if db_field.name in ("featured_image", "social_image") and field is not None:
+        if db_field.name in IMAGE_FIELDS and field is not None:
             # New images come through the library's upload page (it checks every
             # file), and deleting one in use is refused: no "+" or "×" popups.
             field.widget.can_add_related = False
             field.widget.can_delete_related = False
         return field
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in IMAGE_FIELDS:
+            kwargs["widget"] = LoadedImageAutocomplete(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description="Preview")
     def featured_preview(self, obj):

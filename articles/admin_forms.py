@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.forms.models import BaseInlineFormSet
@@ -102,6 +103,29 @@ class TagsWidget(TagWidget):
         return super().render(name, value, attrs, renderer)
 
 
+class LoadedImageAutocomplete(AutocompleteSelect):
+    """The library chooser of the featured and social image. Its chosen option is
+    the image the story was loaded with (ArticleAdminForm sets `loaded`), not a
+    query per chooser: the form keeps within its query budget with both."""
+
+    loaded: dict[str, str] = {}
+
+    def optgroups(self, name, value, attr=None):
+        chosen = {
+            str(v) for v in value if str(v) not in self.choices.field.empty_values
+        }
+        if not chosen or not chosen <= self.loaded.keys():
+            return super().optgroups(name, value, attr)
+        options = (
+            [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        )
+        for pk in sorted(chosen):
+            options.append(
+                self.create_option(name, pk, self.loaded[pk], True, len(options))
+            )
+        return [(None, options, 0)]
+
+
 class TagsField(TagField):
     widget = TagsWidget
 
@@ -113,6 +137,10 @@ class TagsField(TagField):
                 f"{len(too_long[0])}. Separate tags with commas."
             )
         return names
+
+
+# The story's library images, each chosen with LoadedImageAutocomplete.
+IMAGE_FIELDS = ("featured_image", "social_image")
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -185,6 +213,17 @@ class ArticleAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["loaded_modified_at"].initial = self.instance_token()
+        for name in IMAGE_FIELDS:
+            self._show_loaded_image(name)
+
+    def _show_loaded_image(self, name):
+        chooser = getattr(self.fields.get(name), "widget", None)
+        chooser = getattr(chooser, "widget", chooser)  # inside the admin's wrapper
+        if not isinstance(chooser, LoadedImageAutocomplete):
+            return
+        if Article._meta.get_field(name).is_cached(self.instance):
+            image = getattr(self.instance, name)
+            chooser.loaded = {str(image.pk): str(image)} if image else {}
 
     def instance_token(self) -> str:
         stories = Article.objects.filter(pk=self.instance.pk)

@@ -6,13 +6,21 @@ import json
 import re
 
 import pytest
+import reversion
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles import revisions
-from articles.models import Article
+from articles.models import Article, Correction
 from images.models import Image, ImageInUse
 from tests.support.desk import make_staff, post_change
-from tests.support.factories import make_article, make_library_image
+from tests.support.factories import (
+    make_article,
+    make_author,
+    make_library_image,
+    make_section,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -190,3 +198,33 @@ def test_restoring_a_version_whose_social_image_is_gone_warns(client, editor):
     warnings = revisions.restore(story, version, editor)
     assert story.social_image is None
     assert any("social image" in warning for warning in warnings)
+
+
+def test_the_change_form_with_both_images_opens_within_15_queries(client, editor):
+    # As the form's own budget test (tests/articles/test_admin_desk.py), plus a
+    # social image: its chooser's selected choice must not cost a query of its own.
+    story = make_article(
+        headline="Busy",
+        section=make_section(),
+        authors=[make_author(), make_author()],
+        tags=["harbour", "bridges", "council"],
+        quotes=[{"text": "Yes", "speaker": "Mayor"}],
+        featured_image=make_library_image(),
+        social_image=make_library_image(),
+    )
+    Correction.objects.create(article=story, kind="correction", text="Fixed.")
+    with reversion.create_revision():
+        story.save()
+        reversion.set_user(editor)
+    url = reverse("admin:articles_article_change", args=[story.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.text.count("Crowds on the bridge") >= 2  # both chosen images
+    statements = [
+        q["sql"]
+        for q in queries.captured_queries
+        if "django_session" not in q["sql"] and "SAVEPOINT" not in q["sql"]
+    ]
+    assert len(statements) <= 15, "\n".join(statements)
