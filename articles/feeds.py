@@ -21,6 +21,7 @@ from django.utils.feedgenerator import Enclosure
 from django.utils.html import escape
 from taggit.models import Tag, TaggedItem
 
+from articles import body
 from articles.models import Article, Author, Section
 from articles.navigation import is_slug
 from articles.seo import absolute, date_modified
@@ -148,6 +149,8 @@ class StoryFeed(Feed):
             stories = stories.with_quotes()
         stories = list(stories.order_by("-published_at", "-id")[:FEED_ITEMS])
         _attach_tag_names(stories)
+        if settings.FEED_FULL_CONTENT:
+            body.attach_images(stories)  # every story's pictures: one query
         return stories
 
     # Items
@@ -197,7 +200,7 @@ class StoryFeed(Feed):
     def item_extra_kwargs(self, item):
         extra = {}
         if settings.FEED_FULL_CONTENT:
-            extra["content"] = item.body_with_quotes()
+            extra["content"] = body.render(item, absolute=absolute)
         image = item.featured_image
         if image is not None and image.file:
             webp = [r for r in image.renditions_of("width") if "webp" in r["type"]]

@@ -1,8 +1,11 @@
 """The one allow-list for story bodies: what editors need, nothing attackers need."""
 
+import html
+import re
 from urllib.parse import urlsplit
 
 import nh3
+from django.urls import reverse_lazy
 
 # The body editor's buttons; BODY_TAGS below is what they can make (and more).
 BODY_EDITOR_EXTENSIONS = {
@@ -16,6 +19,13 @@ BODY_EDITOR_EXTENSIONS = {
     "Blockquote": True,
     "HardBreak": True,
     "HorizontalRule": True,
+    # Ours (static/js/body-figures.js): a picture from the library, and a quote of
+    # the story placed as its "[quote N]" paragraph.
+    "BodyImage": {
+        "chooserUrl": reverse_lazy("images:chooser"),
+        "uploadUrl": reverse_lazy("images:chooser_upload"),
+    },
+    "QuotePicker": True,
 }
 
 BODY_TAGS = {
@@ -56,8 +66,13 @@ BODY_TAGS = {
     "th",
     "td",
 }
+# A library picture in a body: <figure data-image="123" data-size="wide"
+# data-caption="…" data-credit="…"></figure>, rendered by articles/body.py.
+FIGURE_SIZES = ("inline", "wide", "full")
+FIGURE_TEXT_LIMITS = {"data-caption": 500, "data-credit": 250}
 BODY_ATTRIBUTES = {
     "a": {"href", "title"},
+    "figure": {"data-image", "data-size", *FIGURE_TEXT_LIMITS},
     "img": {"src", "alt", "width", "height", "loading"},
     "abbr": {"title"},
     "time": {"datetime"},
@@ -68,9 +83,53 @@ BODY_ATTRIBUTES = {
 # cite="" is deliberately absent: nh3 does not check its URL scheme.
 URL_SCHEMES = {"http", "https", "mailto"}
 
+
+def _filter_body_attribute(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "figure":
+        if attribute == "data-image":
+            # An id, short enough for any database's integer column.
+            ok = value.isascii() and value.isdigit() and len(value) <= 18
+            return value if ok else None
+        if attribute == "data-size":
+            return value if value in FIGURE_SIZES else None
+        if attribute in FIGURE_TEXT_LIMITS:
+            return value.strip()[: FIGURE_TEXT_LIMITS[attribute]] or None
+    if tag == "img" and attribute == "src":
+        # Pictures come from the library; an <img> may only point at this site's
+        # own files (the WordPress importer's copies), never hot-link elsewhere.
+        parts = urlsplit(value.strip())
+        return value if not parts.scheme and not parts.netloc else None
+    return value
+
+
+# A start tag's attributes as nh3 writes them: name="value", with " escaped and
+# > possibly raw inside a value. ATTRIBUTES_PATTERN reads them; attributes() parses.
+ATTRIBUTES_PATTERN = r"(?P<attrs>(?:\s+[^\s\"'>/=]+(?:=\"[^\"]*\")?)*)\s*"
+_ATTRIBUTE = re.compile(r"([^\s\"'>/=]+)(?:=\"([^\"]*)\")?")
+
+
+def attributes(text: str) -> dict[str, str]:
+    """{name: unescaped value} of a start tag's attribute text."""
+    return {name: html.unescape(value) for name, value in _ATTRIBUTE.findall(text)}
+
+
+# Left over once the rules above dropped what made them mean something.
+_EMPTY_FIGURE = re.compile(r"<figure" + ATTRIBUTES_PATTERN + r">\s*</figure>")
+_IMG = re.compile(r"<img" + ATTRIBUTES_PATTERN + r">")
+
+
+def _drop_empty_figure(match: re.Match) -> str:
+    return match[0] if "data-image" in attributes(match["attrs"]) else ""
+
+
+def _drop_img_without_src(match: re.Match) -> str:
+    return match[0] if "src" in attributes(match["attrs"]) else ""
+
+
 _body_cleaner = nh3.Cleaner(
     tags=BODY_TAGS,
     attributes=BODY_ATTRIBUTES,
+    attribute_filter=_filter_body_attribute,
     url_schemes=URL_SCHEMES,
     link_rel="noopener noreferrer",
     strip_comments=True,
@@ -173,9 +232,14 @@ def sanitize_trusted_body(html: str) -> str:
 
 
 def sanitize_body(html: str) -> str:
-    """Clean story HTML: no script, no event handlers, only http(s)/mailto links."""
+    """Clean story HTML: no script, no event handlers, only http(s)/mailto links;
+    pictures are library figures (a numeric data-image) or this site's own files."""
     if not html:
         return ""
     cleaned = _body_cleaner.clean(html)
+    if "<img" in cleaned:
+        cleaned = _IMG.sub(_drop_img_without_src, cleaned)
+    if "<figure" in cleaned:
+        cleaned = _EMPTY_FIGURE.sub(_drop_empty_figure, cleaned)
     # ProseMirror always leaves an empty paragraph in an empty editor.
     return "" if cleaned.strip() in {"<p></p>", "<p><br></p>"} else cleaned

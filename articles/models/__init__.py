@@ -16,6 +16,7 @@ from articles.models.stories import (
     BODY_EDITOR_EXTENSIONS,
     QUOTE_PLACEHOLDER,
     Article,
+    BodyImage,
 )
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "ArticleAutosave",
     "ArticleQuerySet",
     "ArticleRedirect",
+    "BodyImage",
     "Author",
     "Byline",
     "Correction",

@@ -2,6 +2,8 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from articles import body
+
 register = template.Library()
 
 
@@ -12,9 +14,9 @@ def srcset(renditions) -> str:
 
 
 @register.simple_tag
-def body_with_quotes(article):
-    # The body was sanitised on save; quotes render through an escaping template.
-    return mark_safe(article.body_with_quotes())
+def story_body(article):
+    """The body as readers see it: quotes and pictures placed (articles/body.py)."""
+    return body.render(article)
 
 
 @register.simple_tag
