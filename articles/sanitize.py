@@ -2,6 +2,7 @@
 
 import html
 import re
+from functools import partial
 from urllib.parse import urlsplit
 
 import nh3
@@ -84,7 +85,9 @@ BODY_ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "mailto"}
 
 
-def _filter_body_attribute(tag: str, attribute: str, value: str) -> str | None:
+def _filter_body_attribute(
+    tag: str, attribute: str, value: str, *, external_images: bool = False
+) -> str | None:
     if tag == "figure":
         if attribute == "data-image":
             # An id, short enough for any database's integer column.
@@ -94,7 +97,7 @@ def _filter_body_attribute(tag: str, attribute: str, value: str) -> str | None:
             return value if value in FIGURE_SIZES else None
         if attribute in FIGURE_TEXT_LIMITS:
             return value.strip()[: FIGURE_TEXT_LIMITS[attribute]] or None
-    if tag == "img" and attribute == "src":
+    if tag == "img" and attribute == "src" and not external_images:
         # Pictures come from the library; an <img> may only point at this site's
         # own files (the WordPress importer's copies), never hot-link elsewhere.
         parts = urlsplit(value.strip())
@@ -126,13 +129,19 @@ def _drop_img_without_src(match: re.Match) -> str:
     return match[0] if "src" in attributes(match["attrs"]) else ""
 
 
-_body_cleaner = nh3.Cleaner(
-    tags=BODY_TAGS,
-    attributes=BODY_ATTRIBUTES,
-    attribute_filter=_filter_body_attribute,
-    url_schemes=URL_SCHEMES,
-    link_rel="noopener noreferrer",
-    strip_comments=True,
+_body_options = {
+    "tags": BODY_TAGS,
+    "attributes": BODY_ATTRIBUTES,
+    "url_schemes": URL_SCHEMES,
+    "link_rel": "noopener noreferrer",
+    "strip_comments": True,
+}
+_body_cleaner = nh3.Cleaner(attribute_filter=_filter_body_attribute, **_body_options)
+# What a stored body may hold besides: an imported story's <img> that still loads
+# from its old site (wordpress/, without --media-dir). Writers cannot add one.
+_stored_cleaner = nh3.Cleaner(
+    attribute_filter=partial(_filter_body_attribute, external_images=True),
+    **_body_options,
 )
 
 
@@ -232,11 +241,20 @@ def sanitize_trusted_body(html: str) -> str:
 
 
 def sanitize_body(html: str) -> str:
-    """Clean story HTML: no script, no event handlers, only http(s)/mailto links;
-    pictures are library figures (a numeric data-image) or this site's own files."""
-    if not html:
-        return ""
-    cleaned = _body_cleaner.clean(html)
+    """Clean what a writer posts (the body field's own cleaning, for contributors,
+    authors and editors' rich editor): no script, no event handlers, only
+    http(s)/mailto links; pictures are library figures (a numeric data-image) or
+    this site's own files, never hot-linked."""
+    return _finish(_body_cleaner.clean(html)) if html else ""
+
+
+def sanitize_stored_body(html: str) -> str:
+    """sanitize_body()'s rules for a body as saved (Article.save(), the WordPress
+    importer): the same, but an imported <img> from another site stays."""
+    return _finish(_stored_cleaner.clean(html)) if html else ""
+
+
+def _finish(cleaned: str) -> str:
     if "<img" in cleaned:
         cleaned = _IMG.sub(_drop_img_without_src, cleaned)
     if "<figure" in cleaned:

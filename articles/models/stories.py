@@ -18,6 +18,7 @@ from articles.models.search_entries import SearchEntry
 from articles.sanitize import (
     BODY_EDITOR_EXTENSIONS,
     sanitize_body,
+    sanitize_stored_body,
     sanitize_trusted_body,
 )
 from articles.searchtext import INDEXED_FIELDS
@@ -187,7 +188,9 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(self.headline)
-        clean = sanitize_trusted_body if self.raw_html else sanitize_body
+        # The form already cleaned what a writer posted with sanitize_body (the
+        # field's own cleaning); this keeps what other paths store safe too.
+        clean = sanitize_trusted_body if self.raw_html else sanitize_stored_body
         self.body = clean(self.body)
         old_address = None
         address_may_change = kwargs.get("update_fields") is None or bool(
