@@ -97,7 +97,8 @@ def attach_images(articles) -> None:
     found = (
         {
             image.pk: image
-            for image in Image.objects.filter(pk__in=every_id).only(
+            for image in Image.objects.filter(pk__in=every_id)
+            .only(
                 "id",
                 "file",
                 "alt_text",
@@ -107,6 +108,7 @@ def attach_images(articles) -> None:
                 "height",
                 "renditions",
             )
+            .order_by()
         }
         if every_id
         else {}
