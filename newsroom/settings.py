@@ -10,6 +10,8 @@ from urllib.parse import urlsplit, urlunsplit
 import dj_database_url
 from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
+from django_prose_editor.config import html_tags
+from js_asset import static_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -475,6 +477,16 @@ if env_bool("DJANGO_SECURE"):
     SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# The story body editor's own buttons (static/js/body-figures.js): pictures from
+# the library and the story's quotes. What they may store is articles/sanitize.py's
+# rule (the body field's sanitiser), so these processors add nothing.
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("js/body-figures.js")],
+        "extensions": {"BodyImage": html_tags([]), "QuotePicker": html_tags([])},
+    }
+]
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
