@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from articles import body
+
 LOGO_PATH = "img/logo.png"
 LOGO_SIZE = (600, 60)
 
@@ -113,8 +115,36 @@ def _social_crop(image) -> dict | None:
 
 
 def images(article) -> list[dict]:
-    """The featured image, its social crop when made, and its WebP widths,
-    largest first."""
+    """The featured image (its social crop when made, and its WebP widths, largest
+    first), then each picture the body places (the body's one query)."""
+    return _featured_images(article) + _body_images(article)
+
+
+def _body_images(article) -> list[dict]:
+    shown = body.images_for(article)
+    found, seen = [], {article.featured_image_id}
+    for placed in body.placed_figures(article.body):
+        image = shown.get(placed.image_id)
+        if image is None or placed.image_id in seen:
+            continue
+        seen.add(placed.image_id)
+        caption, credit = body.credits(placed, image)
+        found.append(
+            _compact(
+                {
+                    "@type": "ImageObject",
+                    "url": absolute(image.file.url),
+                    "width": image.width,
+                    "height": image.height,
+                    "caption": caption or image.alt_text,
+                    "creditText": credit,
+                }
+            )
+        )
+    return found
+
+
+def _featured_images(article) -> list[dict]:
     image = article.featured_image
     if image is None or not image.file:
         return []

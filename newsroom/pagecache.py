@@ -46,6 +46,7 @@ import hashlib
 import logging
 import time
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 from django.apps import apps
 from django.conf import settings
@@ -159,7 +160,7 @@ def changed(tags, using: str = "default") -> None:
     if not tags:
         return
     changed_now(tags)
-    transaction.on_commit(lambda: changed_now(tags), using=using)
+    transaction.on_commit(partial(changed_now, tags), using=using)
 
 
 # What public pages show: each app registers its models in its AppConfig.ready().

@@ -489,6 +489,16 @@ if env_bool("DJANGO_SECURE"):
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# The story body editor's own buttons (static/js/body-figures.js): pictures from
+# the library and the story's quotes. What they may store is articles/sanitize.py's
+# rule (the body field's sanitiser), so these processors add nothing.
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("js/body-figures.js")],
+        "extensions": {"BodyImage": html_tags([]), "QuotePicker": html_tags([])},
+    }
+]
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],

@@ -2,7 +2,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from articles import embeds
+from articles import body
 
 register = template.Library()
 
@@ -14,10 +14,9 @@ def srcset(renditions) -> str:
 
 
 @register.simple_tag
-def body_with_quotes(article):
-    # The body was sanitised on save; quotes and embeds render through escaping
-    # templates.
-    return mark_safe(embeds.as_facades(article.body_with_quotes()))
+def story_body(article):
+    """The body as readers see it: quotes and pictures placed (articles/body.py)."""
+    return body.render(article)
 
 
 @register.simple_tag
