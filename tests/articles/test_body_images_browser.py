@@ -3,7 +3,7 @@ a real browser (Debian's Chromium through Playwright), and sees them in the
 preview: a wide picture, a gallery of three, the quote."""
 
 import importlib
-import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,8 +14,8 @@ from tests.support.factories import make_library_image
 from tests.support.users import user_with_perms
 
 PHONE = {"width": 390, "height": 844}
-# Where the screenshots go, to look at (not compared): SCREENSHOTS=dir to keep them.
-SHOTS = Path(os.environ.get("SCREENSHOTS", "/tmp/newsroom-screenshots"))
+# Where the screenshots go, to look at (not compared).
+SHOTS = Path(tempfile.gettempdir()) / "newsroom-screenshots"
 
 
 def contributor(django_user_model):
