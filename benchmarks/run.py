@@ -142,7 +142,9 @@ def _duration_ms(text: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
 
 
-def wrk(port: int, path: str, args) -> dict:
+def wrk(port: int, path: str, args, script=None, script_args=()) -> dict:
+    """wrk against one path, or with a Lua `script` choosing the paths (its own
+    arguments after `--`); the figures parsed, wrk's whole output as "output"."""
     out = subprocess.run(
         [
             args.wrk,
@@ -152,7 +154,9 @@ def wrk(port: int, path: str, args) -> dict:
             "--timeout",
             "10s",
             "--latency",
+            *(["--script", str(script)] if script else []),
             f"http://127.0.0.1:{port}{path}",
+            *(["--", *script_args] if script_args else []),
         ],
         capture_output=True,
         text=True,
@@ -169,6 +173,7 @@ def wrk(port: int, path: str, args) -> dict:
         "p99": p99,
         "non2xx": int(bad.group(1)) if bad else 0,
         "socket_errors": errors.group(1) if errors else "",
+        "output": out,
     }
 
 
