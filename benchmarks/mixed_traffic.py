@@ -32,6 +32,7 @@ benchmarks/results/mixed-traffic.md.
 
 import argparse
 import bisect
+import itertools
 import json
 import os
 import platform
@@ -46,6 +47,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
+from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -239,12 +241,13 @@ def writer_main(plan_path: Path) -> int:
         ),
     )
     drafts = list(
-        Article.objects.filter(status=Article.Status.DRAFT, published_at__isnull=True)
+        Article.objects.drafts()
+        .filter(published_at__isnull=True)  # never published: a new story
         .order_by("pk")
         .values_list("pk", flat=True)
     )
     rng = random.Random(plan["seed"])
-    cumulative = list(_accumulate(zipf_weights(len(ranked))))
+    cumulative = list(itertools.accumulate(zipf_weights(len(ranked))))
 
     def zipf_rank() -> int:
         return rng.choices(range(len(ranked)), cum_weights=cumulative)[0]
@@ -299,13 +302,6 @@ def writer_main(plan_path: Path) -> int:
     return 0
 
 
-def _accumulate(weights):
-    total = 0.0
-    for w in weights:
-        total += w
-        yield total
-
-
 # -- one pass of readers ------------------------------------------------------------
 
 
@@ -330,24 +326,38 @@ def readers(port: int, args, seconds: int, work: Path) -> dict:
     return result
 
 
+def redis_databases(url: str) -> list[str]:
+    """--redis-url's database and the next one (the counters): both are flushed,
+    so database 0, anyone's default, is refused."""
+    parts = urlsplit(url)
+    database = parts.path.strip("/")
+    if parts.scheme not in {"redis", "rediss"} or not database.isdigit():
+        sys.exit(f"--redis-url {url}: expected redis://host:port/<database number>")
+    if int(database) == 0:
+        sys.exit("--redis-url: database 0 would be flushed; name another (default 11)")
+    return [url, urlunsplit(parts._replace(path=f"/{int(database) + 1}"))]
+
+
 def flush_cache(args) -> None:
-    """Empty the Redis database the run uses and the counters database after it."""
+    """Empty the Redis databases the run uses (the cache and the counters)."""
     if args.cache != "redis":
         return
     import redis
 
-    from newsroom.settings import next_redis_database
-
-    for url in (args.redis_url, next_redis_database(args.redis_url)):
-        redis.Redis.from_url(url, socket_connect_timeout=2).flushdb()
+    for url in redis_databases(args.redis_url):
+        try:
+            redis.Redis.from_url(url, socket_connect_timeout=2).flushdb()
+        except redis.RedisError as exc:
+            sys.exit(f"Redis at {url} is unreachable ({exc}); or use --cache locmem")
 
 
 def one_pass(args, env, work: Path, with_writes: bool) -> tuple[dict, dict | None]:
+    """Readers from an empty cache: the warm-up, then the measured run, with the
+    writer process (started and set up during the warm-up) writing meanwhile."""
     flush_cache(args)
     server = Gunicorn("newsroom.wsgi", env, work / "gunicorn.log")
     writer = None
     try:
-        readers(server.port, args, args.warm_up, work)
         if with_writes:
             writer = subprocess.Popen(
                 [sys.executable, __file__, "--writer", str(work / "plan.json")],
@@ -357,6 +367,8 @@ def one_pass(args, env, work: Path, with_writes: bool) -> tuple[dict, dict | Non
                 stdout=subprocess.PIPE,
                 text=True,
             )
+        readers(server.port, args, args.warm_up, work)
+        if writer:
             ready = writer.stdout.readline().strip()
             if not ready.startswith("ready"):
                 raise RuntimeError("the writer process did not start")
@@ -471,7 +483,7 @@ def parse_args():
     parser.add_argument(
         "--redis-url",
         default="redis://127.0.0.1:6379/11",
-        help="flushed at the start of each run, with the database after it (counters)",
+        help="flushed before each pass, with the next database (the counters); never 0",
     )
     parser.add_argument(
         "--no-generate",
@@ -510,12 +522,13 @@ def main() -> int:
     args.load_start = os.getloadavg()[0]
     if not Path(args.wrk).exists():
         sys.exit("wrk is missing: apt-get install wrk")
+    flush_cache(args)  # fails now, not after the set-up, if Redis is down
     work = Path(tempfile.mkdtemp(prefix="newsroom-mixed-"))
     env = production_env(work, DJANGO_ALLOWED_HOSTS="127.0.0.1", PYTHONPATH=str(ROOT))
     if args.database_url:
         env["DATABASE_URL"] = args.database_url
     if args.cache == "redis":
-        env["REDIS_URL"] = args.redis_url
+        env["REDIS_URL"], env["REDIS_COUNTERS_URL"] = redis_databases(args.redis_url)
     try:
         log(f"preparing {work}")
         began = time.monotonic()

@@ -12,6 +12,7 @@ from benchmarks.mixed_traffic import (
     ModerationQueue,
     paths_file_text,
     reader_paths,
+    redis_databases,
     site_paths,
 )
 from tests.support.factories import make_article, make_draft, make_section
@@ -52,6 +53,16 @@ def test_the_moderator_approves_on_the_story_readers_chose_else_the_next_one():
     assert queue.take(0) == 3  # story 30 has none: the next ranked story
     assert queue.take(1) == 1  # story 10 is done: then 20
     assert queue.take(0) is None
+
+
+def test_the_benchmark_flushes_its_own_redis_databases_never_database_0():
+    assert redis_databases("redis://127.0.0.1:6379/11") == [
+        "redis://127.0.0.1:6379/11",
+        "redis://127.0.0.1:6379/12",  # the counters
+    ]
+    for url in ("redis://127.0.0.1:6379/0", "redis://127.0.0.1:6379"):
+        with pytest.raises(SystemExit):
+            redis_databases(url)
 
 
 @pytest.mark.django_db
