@@ -27,7 +27,8 @@ by the same Zipf law: comments follow readers), an editor saves an edit to a liv
 story every 10 s (`Article.save()` in a revision) and publishes a draft every 60 s
 (`Article.apply("publish", …)`); the first edit comes at 2 s, the first publish at
 4 s, so even a 5 s run has each kind. Results are printed and written to
-benchmarks/results/mixed-traffic.md.
+benchmarks/results/mixed-traffic.md; --by-page adds the hit ratio of each kind of
+page, from gunicorn's access log.
 """
 
 import argparse
@@ -63,6 +64,8 @@ MIX = {"stories": 0.75, "home": 0.10, "lists": 0.10, "feeds": 0.05}
 APPROVE = (0.5, 1.0)
 EDIT = (2.0, 10.0)
 PUBLISH = (4.0, 60.0)
+# --by-page: gunicorn's access log, one "path X-Page-Cache" line a request.
+ACCESS = "%(U)s %({x-page-cache}o)s"
 
 READERS_LUA = r"""
 -- Readers for benchmarks/mixed_traffic.py. Arguments after "--": the paths file
@@ -355,7 +358,14 @@ def one_pass(args, env, work: Path, with_writes: bool) -> tuple[dict, dict | Non
     """Readers from an empty cache: the warm-up, then the measured run, with the
     writer process (started and set up during the warm-up) writing meanwhile."""
     flush_cache(args)
-    server = Gunicorn("newsroom.wsgi", env, work / "gunicorn.log")
+    access_log = work / f"access-{int(with_writes)}.log"
+    logging = ["--access-logfile", str(access_log), "--access-logformat", ACCESS]
+    server = Gunicorn(
+        "newsroom.wsgi",
+        env,
+        work / "gunicorn.log",
+        extra_args=logging if args.by_page else (),
+    )
     writer = None
     try:
         if with_writes:
@@ -375,7 +385,12 @@ def one_pass(args, env, work: Path, with_writes: bool) -> tuple[dict, dict | Non
             log(f"writer {ready}")
             writer.stdin.write("go\n")
             writer.stdin.flush()
+        logged_before = access_log.stat().st_size if args.by_page else 0
         result = readers(server.port, args, args.seconds, work)
+        if args.by_page:
+            with access_log.open() as lines:
+                lines.seek(logged_before)
+                result["by_page"] = cache_by_kind(lines, args.kind_of)
         writes = None
         if writer:
             out, _ = writer.communicate(timeout=60)
@@ -386,6 +401,17 @@ def one_pass(args, env, work: Path, with_writes: bool) -> tuple[dict, dict | Non
             writer.kill()
             writer.wait()
         server.stop()
+
+
+def cache_by_kind(lines, kind_of: dict[str, str]) -> dict[str, list[int]]:
+    """kind of page -> [hits, responses], from access-log lines "path state"."""
+    counts = {}
+    for line in lines:
+        path, _, state = line.rstrip("\n").rpartition(" ")
+        tally = counts.setdefault(kind_of.get(path, "other"), [0, 0])
+        tally[0] += state == "hit"
+        tally[1] += 1
+    return counts
 
 
 # -- report -------------------------------------------------------------------------
@@ -436,6 +462,21 @@ def report(args, data: str, without: dict, with_: dict, writes: dict) -> str:
         f"{with_['p50'] / without['p50']:.1f}× | {with_['p99'] / without['p99']:.1f}× "
         "| | |"
     )
+    if "by_page" in without:
+        lines += [
+            "",
+            "| Page kind (gunicorn access log) | requests without / with writes "
+            "| hit ratio without | with |",
+            "| --- | ---: | ---: | ---: |",
+        ]
+        for kind in ("stories", "home", "lists", "feeds", "other"):
+            a, b = without["by_page"].get(kind), with_["by_page"].get(kind)
+            if a or b:
+                a, b = a or [0, 0], b or [0, 0]
+                lines.append(
+                    f"| {kind} | {a[1]:,} / {b[1]:,} | {a[0] / max(a[1], 1):.2f} | "
+                    f"{b[0] / max(b[1], 1):.2f} |"
+                )
     lines += [
         "",
         "| Writes during the second run | done | skipped | errors | median ms |",
@@ -489,6 +530,12 @@ def parse_args():
         "--no-generate",
         action="store_true",
         help="use the data already in --database-url (the writes change it)",
+    )
+    parser.add_argument(
+        "--by-page",
+        action="store_true",
+        help="also the hit ratio of each kind of page (stories, home, lists, feeds), "
+        "from gunicorn's access log (which costs the readers some throughput)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the temp directory")
     parser.add_argument("--output", type=Path, default=RESULTS)
@@ -545,6 +592,9 @@ def main() -> int:
 
         ranked, paths = site_paths()
         weighted = reader_paths(paths["stories"], paths["lists"], paths["feeds"])
+        args.kind_of = {"/": "home"} | {
+            path: kind for kind in ("stories", "lists", "feeds") for path in paths[kind]
+        }
         (work / "paths.txt").write_text(paths_file_text(weighted))
         (work / "readers.lua").write_text(READERS_LUA)
         plan = {"stories": ranked, "seconds": args.seconds, "seed": args.seed}

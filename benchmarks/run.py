@@ -68,7 +68,7 @@ def free_port() -> int:
 class Gunicorn:
     """A gunicorn master we started (and stop, by its pid)."""
 
-    def __init__(self, app: str, env: dict, log_path: Path):
+    def __init__(self, app: str, env: dict, log_path: Path, extra_args=()):
         self.port = free_port()
         self.log_file = open(log_path, "ab")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
@@ -83,6 +83,7 @@ class Gunicorn:
                 str(ROOT),
                 "--log-level",
                 "warning",
+                *extra_args,
             ],
             cwd=ROOT,
             env=env,

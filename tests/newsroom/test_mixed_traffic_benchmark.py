@@ -10,6 +10,7 @@ from benchmarks.mixed_traffic import (
     MIX,
     ZIPF_S,
     ModerationQueue,
+    cache_by_kind,
     paths_file_text,
     reader_paths,
     redis_databases,
@@ -53,6 +54,17 @@ def test_the_moderator_approves_on_the_story_readers_chose_else_the_next_one():
     assert queue.take(0) == 3  # story 30 has none: the next ranked story
     assert queue.take(1) == 1  # story 10 is done: then 20
     assert queue.take(0) is None
+
+
+def test_by_page_counts_each_kind_of_page_hits_from_the_access_log():
+    kind_of = {"/": "home", STORIES[0]: "stories", STORIES[1]: "stories"}
+    log = [f"{STORIES[0]} hit\n", f"{STORIES[1]} miss\n", "/ hit\n", "/ -\n"]
+    log.append("/static/css/site.css -\n")
+    assert cache_by_kind(log, kind_of) == {
+        "stories": [1, 2],
+        "home": [1, 2],
+        "other": [0, 1],
+    }
 
 
 def test_the_benchmark_flushes_its_own_redis_databases_never_database_0():
