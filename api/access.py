@@ -37,6 +37,16 @@ def refusal(status: int, detail: str, **headers) -> JsonResponse:
     return response
 
 
+def _resolved(path: str):
+    """The view at this address, or at the address with a slash it redirects to."""
+    for candidate in (path, path + "/"):
+        try:
+            return resolve(candidate)
+        except Resolver404:
+            continue
+    return None
+
+
 def query_problem(request: HttpRequest) -> str | None:
     """Why the query string cannot be read, or None."""
     raw = request.META.get("QUERY_STRING", "")
@@ -48,9 +58,8 @@ def query_problem(request: HttpRequest) -> str | None:
         return "The query string is not valid UTF-8."
     if any(ord(c) < 32 or ord(c) == 127 for c in text):
         return "The query string contains control characters (e.g. a NUL byte)."
-    try:
-        match = resolve(request.path_info)
-    except Resolver404:
+    match = _resolved(request.path_info)
+    if match is None:
         return None  # the 404 says it better
     known = settings.PAGE_CACHE_QUERY_PARAMETERS.get(match.view_name)
     if known is None:
@@ -71,6 +80,9 @@ class ApiAccessMiddleware:
             return self.get_response(request)
         if request.method not in ("GET", "HEAD", "OPTIONS"):
             return refusal(405, "The API is read-only: GET or HEAD.", Allow="GET, HEAD")
+        if _resolved(request.path_info) is None:
+            # Not the site's HTML 404 page: an API client reads JSON.
+            return refusal(404, "No such API endpoint: see /api/v1/docs/.")
         if problem := query_problem(request):
             return refusal(400, problem)
         raw_key = request.META.get(KEY_HEADER, "")

@@ -64,6 +64,15 @@ class ApiCursorPagination(CursorPagination):
             raise problem
         return moment
 
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(
+                    minimum=1, maximum=settings.API_MAX_PAGE_SIZE
+                )
+        return parameters
+
     def get_paginated_response_schema(self, schema):
         found = super().get_paginated_response_schema(schema)
         found["required"] = ["next", "previous", "results"]

@@ -284,27 +284,40 @@ class CommentSerializer(serializers.Serializer):
         return CommentSerializer(comment["replies"], many=True).data
 
 
-class StoryFiltersSerializer(serializers.Serializer):
-    """The story list's filters (query parameters), all optional."""
+class QueryDateTimeField(serializers.DateTimeField):
+    """A date filter given empty is a mistake (a date was meant), not no filter."""
 
-    section = serializers.SlugField(required=False, help_text="A section's slug.")
+    def get_value(self, dictionary):
+        return dictionary.get(self.field_name, serializers.empty)
+
+
+class StoryFiltersSerializer(serializers.Serializer):
+    """The story list's filters (query parameters), all optional; an empty word
+    filter (`?tag=`) is no filter, an empty date a 400."""
+
+    section = serializers.SlugField(
+        required=False, allow_blank=True, help_text="A section's slug."
+    )
     tag = serializers.CharField(
-        required=False, max_length=100, help_text="A topic's slug."
+        required=False, allow_blank=True, max_length=100, help_text="A topic's slug."
     )
     author = serializers.CharField(
-        required=False, max_length=150, help_text="An author's slug."
+        required=False, allow_blank=True, max_length=150, help_text="An author's slug."
     )
-    published_after = serializers.DateTimeField(
+    published_after = QueryDateTimeField(
         required=False, help_text="ISO 8601; published at or after this time."
     )
-    published_before = serializers.DateTimeField(
+    published_before = QueryDateTimeField(
         required=False, help_text="ISO 8601; published before this time."
     )
-    updated_since = serializers.DateTimeField(
+    updated_since = QueryDateTimeField(
         required=False, help_text="ISO 8601; saved (any change) at or after this time."
     )
     q = serializers.CharField(
-        required=False, max_length=200, help_text="Words that must all match."
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text="Words that must all match.",
     )
 
     def validate(self, data):
@@ -318,5 +331,8 @@ class StoryFiltersSerializer(serializers.Serializer):
 
 class QuoteFiltersSerializer(serializers.Serializer):
     speaker = serializers.CharField(
-        required=False, max_length=150, help_text="A speaker's slug (speaker_slug)."
+        required=False,
+        allow_blank=True,
+        max_length=150,
+        help_text="A speaker's slug (speaker_slug).",
     )

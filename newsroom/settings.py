@@ -576,6 +576,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_refusals",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "QuoteKindEnum": "articles.models.quotes.Quote.Kind",
         "CorrectionKindEnum": "articles.models.quotes.Correction.Kind",
