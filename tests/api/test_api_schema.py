@@ -7,7 +7,9 @@ from datetime import timedelta
 import pytest
 import schemathesis
 from django.core.management import call_command
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
@@ -66,9 +68,17 @@ def api_schema(db, settings):
         Correction.objects.create(article=story, text="Fixed.")
         make_comment(story, parent=make_comment(story))
     make_draft()
-    return schemathesis.openapi.from_wsgi(
-        "/api/v1/schema/?format=json", get_wsgi_application()
-    )
+    # As Django's test client does: the test's connection (and its transaction)
+    # must outlive each request, which would otherwise close it on PostgreSQL.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi(
+            "/api/v1/schema/?format=json", get_wsgi_application()
+        )
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 CHECKS = [
