@@ -53,6 +53,8 @@ class StoryList(generics.ListAPIView):
     @extend_schema(parameters=[StoryFiltersSerializer])
     def get(self, request, *args, **kwargs):
         response = self.list(request, *args, **kwargs)
+        # Each story's comment count is in the list (articles/invalidation.py).
+        depends_on(*invalidation.card_tags(self.paginator.page))
         return _last_modified(response, [s.modified_at for s in self.paginator.page])
 
     def get_queryset(self):
@@ -111,7 +113,9 @@ class StoryDetail(generics.RetrieveAPIView):
         )
         if story is None:
             raise Http404("No published story with this id.")
-        depends_on(invalidation.story_tag(story.pk))
+        depends_on(
+            invalidation.story_tag(story.pk), invalidation.comments_tag(story.pk)
+        )
         return story
 
     def get(self, request, *args, **kwargs):
