@@ -410,8 +410,10 @@ class PageCacheMiddleware:
 
         # Read before the render: a write that commits while the page renders
         # bumps EVERYTHING, and the page is then served but not stored.
-        before = content_version()
-        until_change = next_scheduled_change(schedule_version(), now) - now
+        current = cachetags.versions([EVERYTHING, SCHEDULE, SITE])
+        before = current[EVERYTHING]
+        schedule = f"{current[SCHEDULE]}.{current[SITE]}"  # as schedule_version()
+        until_change = next_scheduled_change(schedule, now) - now
         collecting = cachetags.start_collecting()
         try:
             response = self.get_response(request)

@@ -520,14 +520,22 @@ if env_bool("DJANGO_SECURE"):
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
-# The story body editor's own buttons (static/js/body-figures.js): pictures from
-# the library and the story's quotes. What they may store is articles/sanitize.py's
-# rule (the body field's sanitiser), so these processors add nothing.
+# The story body editor's own extensions (django-prose-editor loads their modules):
+# pictures from the library and the story's quotes (static/js/body-figures.js), and
+# the Embed node (static/js/embeds-editor.js). What they may store is
+# articles/sanitize.py's rule (with articles/embeds.py judging embeds), so these
+# processors add nothing of their own.
 DJANGO_PROSE_EDITOR_EXTENSIONS = [
     {
         "js": [static_lazy("js/body-figures.js")],
         "extensions": {"BodyImage": html_tags([]), "QuotePicker": html_tags([])},
-    }
+    },
+    {
+        "js": [static_lazy("js/embeds-editor.js")],
+        "extensions": {
+            "Embed": html_tags(["figure", "figcaption"], {"figure": ["data-embed"]})
+        },
+    },
 ]
 
 CONTENT_SECURITY_POLICY = {
@@ -554,16 +562,6 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# The story body editor's own extensions (django-prose-editor loads their modules):
-# the Embed node (articles/embeds.py judges and rewrites what it stores).
-DJANGO_PROSE_EDITOR_EXTENSIONS = [
-    {
-        "js": [static_lazy("js/embeds-editor.js")],
-        "extensions": {
-            "Embed": html_tags(["figure", "figcaption"], {"figure": ["data-embed"]})
-        },
-    }
-]
 
 # The read API (api/, docs/api.md): JSON only, no sessions or CSRF (it only reads);
 # access and limits are api/access.py's, before the page cache.
