@@ -30,7 +30,7 @@ endif
 with_task_worker = $(TASK_WORKER) & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; $(1)
 
-.PHONY: help uv install install-dev run serve serve-command setup lint format check test test-only browser-deps bench bench-outbound clean
+.PHONY: help uv install install-dev run serve serve-command setup lint format check test test-only browser-deps bench bench-outbound bench-mixed clean
 
 help:
 	@echo "make run    - install, migrate, load demo content, print the admin login, serve on 127.0.0.1:$(PORT) with the task worker"
@@ -38,6 +38,7 @@ help:
 	@echo "make serve  - the same site under gunicorn (production-like), with the task worker"
 	@echo "make bench  - run the benchmarks in benchmarks/"
 	@echo "make bench-outbound - comment POSTs with a hanging mail server, reads under a held write lock"
+	@echo "make bench-mixed - readers across the site with and without comment approvals, edits and publishes"
 
 uv:
 	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m uv --version >/dev/null 2>&1 || test -x .uv/bin/uv || \
@@ -111,6 +112,9 @@ bench: install-dev
 
 bench-outbound: install-dev
 	$(VENV_PY) benchmarks/outbound.py
+
+bench-mixed: install-dev
+	$(VENV_PY) benchmarks/mixed_traffic.py
 
 clean:
 	rm -rf .venv var/static

@@ -11,7 +11,15 @@ class ArticlesConfig(AppConfig):
         from taggit.models import Tag, TaggedItem
 
         from articles import invalidation, signals
-        from articles.models import Article, Author, Byline, Correction, Quote, Section
+        from articles.models import (
+            Article,
+            Author,
+            BodyImage,
+            Byline,
+            Correction,
+            Quote,
+            Section,
+        )
         from images import usage
         from images.models import Image
         from newsroom import pagecache
@@ -65,6 +73,26 @@ class ArticlesConfig(AppConfig):
                 ).values(f"{field}_id"),
                 uses_of(field, label),
             )
+
+        # A picture placed in a body: the rows Article.save() keeps (a table, not a
+        # LIKE over every body, so "in use" is an indexed subquery).
+        def inline_uses(image_ids):
+            """(image id, label, admin URL) for each story whose body shows one of
+            these images: one query for a page of images."""
+            rows = (
+                BodyImage.objects.filter(image_id__in=image_ids)
+                .select_related("article")
+                .only("image_id", "article__id", "article__headline")
+                .order_by("-article_id")
+            )
+            for row in rows:
+                story = row.article
+                url = reverse("admin:articles_article_change", args=[story.pk])
+                yield row.image_id, f"Shown in “{story.headline}”", url
+
+        usage.register(
+            "inline", lambda: BodyImage.objects.values("image_id"), inline_uses
+        )
 
         # Search entries include tag names; taggit changes tags without our save().
         signals.connect_search_signals()

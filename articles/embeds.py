@@ -19,7 +19,8 @@ from urllib.parse import quote, urlencode, urlsplit
 
 from django.template.loader import render_to_string
 from django.templatetags.static import static
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 # Real embed addresses are well under 200 characters; a longer one is junk.
 MAX_URL_CHARS = 500
@@ -435,19 +436,29 @@ def _is_web_link(url: str) -> bool:
     )
 
 
+def _text(text: str) -> SafeString:
+    """Text escaped as the sanitiser (html5ever) writes text, so cleaning the
+    result again changes nothing: quotes stay, a no-break space is &nbsp;."""
+    return mark_safe(html.escape(text, quote=False).replace("\xa0", "&nbsp;"))
+
+
 def _stored(embed: Embed, caption: str) -> str:
-    figcaption = format_html("<figcaption>{}</figcaption>", caption) if caption else ""
+    figcaption = (
+        format_html("<figcaption>{}</figcaption>", _text(caption)) if caption else ""
+    )
     return format_html('<figure data-embed="{}">{}</figure>', embed.url, figcaption)
 
 
 def _as_link(url: str, caption: str, found: _Found) -> str:
     """What an embed that may not stay an embed becomes: its address as a link
     (with the caption), or just the caption when the address is not a web link."""
-    label = caption or url
+    label = _text(caption or url)
     if not _is_web_link(url):
-        return format_html("<p>{}</p>", caption) if caption and found.top_level else ""
+        if caption and found.top_level:
+            return format_html("<p>{}</p>", _text(caption))
+        return ""
     if found.inside_link:
-        return escape(label)
+        return label
     link = format_html('<a href="{}" rel="noopener noreferrer">{}</a>', url, label)
     return format_html("<p>{}</p>", link) if found.top_level else link
 

@@ -21,7 +21,7 @@ from django.utils.feedgenerator import Enclosure
 from django.utils.html import escape
 from taggit.models import Tag, TaggedItem
 
-from articles import embeds, invalidation
+from articles import body, invalidation
 from articles.models import Article, Author, Section
 from articles.navigation import is_slug
 from articles.seo import absolute, date_modified
@@ -155,6 +155,8 @@ class StoryFeed(Feed):
             stories = stories.with_quotes()
         stories = list(stories.order_by("-published_at", "-id")[:FEED_ITEMS])
         _attach_tag_names(stories)
+        if settings.FEED_FULL_CONTENT:
+            body.attach_images(stories)  # every story's pictures: one query
         return stories
 
     # Items
@@ -204,7 +206,7 @@ class StoryFeed(Feed):
     def item_extra_kwargs(self, item):
         extra = {}
         if settings.FEED_FULL_CONTENT:
-            extra["content"] = embeds.as_links(item.body_with_quotes())
+            extra["content"] = body.render(item, absolute=absolute)
         image = item.featured_image
         if image is not None and image.file:
             webp = [r for r in image.renditions_of("width") if "webp" in r["type"]]

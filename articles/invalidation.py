@@ -10,9 +10,12 @@ The tags the public pages show:
   section, topic or author (their pages and feeds; a story's "more in this
   section" and "related").
 * ``nav:<id>``: the previous/next links of a story's page.
+* ``comments:<id>``: a story's approved comments and their count: its page, its
+  comment feed and the cards that show the count (declared by the lists).
 
 So an edit to a live story's body refreshes that story's page and the lists that
-show its card; a comment approved refreshes the story and those lists (the count);
+show its card; a comment approved refreshes the story's page (but not the story
+itself: articles/fragments.py keeps it) and the lists that show its count;
 a publish refreshes, in addition, the lists it joins and its two neighbours. A
 draft's edits refresh nothing: no public page shows a draft.
 """
@@ -44,6 +47,10 @@ def author_tag(author_id) -> str:
 
 def nav_tag(story_id) -> str:
     return f"nav:{story_id}"
+
+
+def comments_tag(story_id) -> str:
+    return f"comments:{story_id}"
 
 
 @dataclass(frozen=True)
@@ -158,14 +165,24 @@ def authors_related(story, *, action, pk_set=None, reverse=False, **_) -> set[st
 def comments_changed(story_id) -> set[str]:
     """A story's public comments changed: its page, its count on the cards that
     show it, and the site's comment feed."""
-    return {story_tag(story_id), COMMENTS}
+    return {comments_tag(story_id), COMMENTS}
+
+
+def card_tags(stories) -> set[str]:
+    """What a list's cards show besides each story itself: its comment count."""
+    return {comments_tag(story.pk) for story in stories}
 
 
 def story_page_tags(story) -> set[str]:
-    """A story's page: the story (with its comments), its previous/next links, the
+    """A story's page: the story and its comments, its previous/next links, the
     latest in its section and its related stories (by topic). `story.tags` is
     prefetched."""
-    tags = {story_tag(story.pk), nav_tag(story.pk)}
+    return story_part_tags(story) | {comments_tag(story.pk)}
+
+
+def story_part_tags(story) -> set[str]:
+    """Everything on a story's page but its comments (articles/fragments.py)."""
+    tags = {story_tag(story.pk), nav_tag(story.pk), SITE}
     if story.section_id:
         tags.add(section_tag(story.section_id))
     return tags | {topic_tag(tag.pk) for tag in story.tags.all()}

@@ -67,6 +67,11 @@ class StoryNavigation:
     def __bool__(self):
         return bool(self.previous or self.next or self.more_in_section)
 
+    def stories(self) -> list[Article]:
+        """Every story these links show."""
+        sequence = [story for story in (self.previous, self.next) if story]
+        return [*sequence, *self.more_in_section, *self.related]
+
 
 def _key(story):
     return (story.published_at, story.pk)

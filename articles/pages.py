@@ -3,8 +3,13 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from articles import fragments
+from articles.invalidation import comments_tag, story_page_tags
 from articles.models import Article
 from articles.navigation import story_navigation
+from newsroom.cachetags import depends_on
+
+TEMPLATE = "articles/article_detail.html"
 
 
 def render_article(request: HttpRequest, article: Article, **context) -> HttpResponse:
@@ -13,7 +18,7 @@ def render_article(request: HttpRequest, article: Article, **context) -> HttpRes
     navigation = story_navigation(article)
     return render(
         request,
-        "articles/article_detail.html",
+        TEMPLATE,
         {
             "article": article,
             "related": navigation.related,
@@ -21,3 +26,42 @@ def render_article(request: HttpRequest, article: Article, **context) -> HttpRes
             **context,
         },
     )
+
+
+def render_published(request: HttpRequest, day, slug: str) -> HttpResponse | None:
+    """The page of the story published at this address; None if there is none.
+    The parts its comments do not change come from articles/fragments.py when
+    kept there (the story's row and its comment block are all that is read)."""
+    kept = fragments.stored(day, slug)
+    if kept is not None:
+        article = (
+            Article.objects.published()
+            .on_day(day)
+            .filter(pk=kept.story_id, slug=slug)
+            .select_related("section")
+            .defer("body")
+            .first()
+        )
+        if article is not None:
+            depends_on(*kept.depends_on, comments_tag(article.pk))
+            return render(request, TEMPLATE, {"article": article, "story_parts": kept})
+    article = (
+        Article.objects.for_detail().published().on_day(day).filter(slug=slug).first()
+    )
+    if article is None:
+        return None
+    depends_on(*story_page_tags(article))
+    navigation = story_navigation(article)
+    capture = fragments.Capture(article, navigation)
+    response = render(
+        request,
+        TEMPLATE,
+        {
+            "article": article,
+            "related": navigation.related,
+            "navigation": navigation,
+            "story_parts_capture": capture,
+        },
+    )
+    capture.save(day, slug)
+    return response

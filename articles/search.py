@@ -1,7 +1,9 @@
 """Full-text search over published stories: one interface, two backends.
 
-`search_articles(query)` is the only entry point. It returns a lazy, countable,
+`search_articles(query)` is the entry point for ranked results. It returns a lazy, countable,
 sliceable `SearchResults` (what `Paginator` needs) of `SearchHit`s, best first.
+`narrow_to_matches(queryset, query)` keeps a list's own order and only its
+matching stories (the API's `?q=`), with the same matching rule.
 
 Each story's searchable text (headline, standfirst, body, tags, quotes and their
 speakers) is copied as plain text into `SearchEntry` by `SearchEntry.objects.rebuild()`,
@@ -122,6 +124,10 @@ class SearchResults:
     def _count_matches(self) -> int:
         raise NotImplementedError
 
+    def narrow(self, queryset):
+        """`queryset` (stories) kept to those matching the terms, in its own order."""
+        raise NotImplementedError
+
     def _fetch(self, offset: int, limit: int) -> list[SearchHit]:
         raise NotImplementedError
 
@@ -144,6 +150,9 @@ class PostgresResults(SearchResults):
 
     def _count_matches(self) -> int:
         return self._queryset()[0].count()
+
+    def narrow(self, queryset):
+        return queryset.filter(search_entry__vector=self._queryset()[1])
 
     def _fetch(self, offset, limit):
         from django.contrib.postgres.search import SearchHeadline, SearchRank
@@ -209,6 +218,12 @@ class SQLiteResults(SearchResults):
         story (24 ms at 2,000 stories, linear in the archive), instead of
         filtering the matches."""
         return Article.objects.published().values("pk").query.sql_with_params()
+
+    def narrow(self, queryset):
+        from django.db.models.expressions import RawSQL
+
+        matches = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
+        return queryset.filter(pk__in=RawSQL(matches, [self._match()]))
 
     def _count_matches(self) -> int:
         published_sql, params = self._published_ids()
@@ -286,6 +301,16 @@ def _opening(text: str, words: int = 32) -> str:
 
 
 BACKENDS = {"postgresql": PostgresResults, "sqlite": SQLiteResults}
+
+
+def narrow_to_matches(queryset, query):
+    """The stories of `queryset` matching every word of `query`, in the queryset's
+    own order (the API lists them newest first); none for a query without words."""
+    terms = query_terms(query)
+    backend = BACKENDS.get(connection.vendor)
+    if not terms or backend is None:
+        return queryset.none()
+    return backend(terms).narrow(queryset)
 
 
 def search_articles(query) -> SearchResults:

@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from articles import body
+
 LOGO_PATH = "img/logo.png"
 LOGO_SIZE = (600, 60)
 
@@ -122,26 +124,54 @@ def shared_image(article):
 
 
 def images(article) -> list[dict]:
-    """The featured image, its social crop when made, and its WebP widths,
-    largest first; then a different social image and its crop."""
-    found = _featured_images(article)
+    """The featured image (its social crop when made, and its WebP widths, largest
+    first), then a different social image and its crop, then each picture the body
+    places (the body's one query)."""
+    return _featured_images(article) + _social_images(article) + _body_images(article)
+
+
+def _social_images(article) -> list[dict]:
     social = article.social_image
-    if social is not None and social.file and social != article.featured_image:
-        crop = _social_crop(social)
+    if social is None or not social.file or social == article.featured_image:
+        return []
+    found = [
+        _compact(
+            {
+                "@type": "ImageObject",
+                "url": absolute(social.file.url),
+                "width": social.width,
+                "height": social.height,
+                "caption": social.caption or social.alt_text,
+                "creditText": social.credit,
+            }
+        )
+    ]
+    if crop := _social_crop(social):
+        found.append(_rendition_object(crop))
+    return found
+
+
+def _body_images(article) -> list[dict]:
+    shown = body.images_for(article)
+    found, seen = [], {article.featured_image_id, article.social_image_id}
+    for placed in body.placed_figures(article.body):
+        image = shown.get(placed.image_id)
+        if image is None or placed.image_id in seen:
+            continue
+        seen.add(placed.image_id)
+        caption, credit = body.credits(placed, image)
         found.append(
             _compact(
                 {
                     "@type": "ImageObject",
-                    "url": absolute(social.file.url),
-                    "width": social.width,
-                    "height": social.height,
-                    "caption": social.caption or social.alt_text,
-                    "creditText": social.credit,
+                    "url": absolute(image.file.url),
+                    "width": image.width,
+                    "height": image.height,
+                    "caption": caption or image.alt_text,
+                    "creditText": credit,
                 }
             )
         )
-        if crop:
-            found.append(_rendition_object(crop))
     return found
 
 

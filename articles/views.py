@@ -18,7 +18,7 @@ from articles.models import (
     Section,
 )
 from articles.navigation import is_slug
-from articles.pages import render_article
+from articles.pages import render_article, render_published
 from articles.previews import mark_preview
 from newsroom.cachetags import depends_on
 from newsroom.pagecache import remember
@@ -93,6 +93,7 @@ def story_list(
     )
     if not allow_empty and page.paginator.count == 0:
         raise Http404("No published stories here.")
+    depends_on(*invalidation.card_tags(page.object_list))
     return render(
         request, template, {"page": page, "articles": page.object_list, **context}
     )
@@ -111,27 +112,20 @@ def article_detail(request, year: int, month: int, day: int, slug: str) -> HttpR
         story_day = date(year, month, day)
     except ValueError as exc:
         raise Http404("No such date.") from exc
-    article = (
-        Article.objects.for_detail()
-        .published()
-        .on_day(story_day)
-        .filter(slug=slug)
+    page = render_published(request, story_day, slug)
+    if page is not None:
+        return page
+    # A live story whose slug or date changed keeps its old address working.
+    moved = (
+        ArticleRedirect.objects.filter(
+            day=story_day, slug=slug, article__in=Article.objects.published()
+        )
+        .select_related("article")
         .first()
     )
-    if article is None:
-        # A live story whose slug or date changed keeps its old address working.
-        moved = (
-            ArticleRedirect.objects.filter(
-                day=story_day, slug=slug, article__in=Article.objects.published()
-            )
-            .select_related("article")
-            .first()
-        )
-        if moved is None:
-            raise Http404("No story at this address.")
-        return redirect(moved.article, permanent=True)
-    depends_on(*invalidation.story_page_tags(article))
-    return render_article(request, article)
+    if moved is None:
+        raise Http404("No story at this address.")
+    return redirect(moved.article, permanent=True)
 
 
 @require_safe

@@ -68,7 +68,7 @@ def free_port() -> int:
 class Gunicorn:
     """A gunicorn master we started (and stop, by its pid)."""
 
-    def __init__(self, app: str, env: dict, log_path: Path):
+    def __init__(self, app: str, env: dict, log_path: Path, extra_args=()):
         self.port = free_port()
         self.log_file = open(log_path, "ab")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
@@ -83,6 +83,7 @@ class Gunicorn:
                 str(ROOT),
                 "--log-level",
                 "warning",
+                *extra_args,
             ],
             cwd=ROOT,
             env=env,
@@ -142,7 +143,9 @@ def _duration_ms(text: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
 
 
-def wrk(port: int, path: str, args) -> dict:
+def wrk(port: int, path: str, args, script=None, script_args=()) -> dict:
+    """wrk against one path, or with a Lua `script` choosing the paths (its own
+    arguments after `--`); the figures parsed, wrk's whole output as "output"."""
     out = subprocess.run(
         [
             args.wrk,
@@ -152,7 +155,9 @@ def wrk(port: int, path: str, args) -> dict:
             "--timeout",
             "10s",
             "--latency",
+            *(["--script", str(script)] if script else []),
             f"http://127.0.0.1:{port}{path}",
+            *(["--", *script_args] if script_args else []),
         ],
         capture_output=True,
         text=True,
@@ -169,6 +174,7 @@ def wrk(port: int, path: str, args) -> dict:
         "p99": p99,
         "non2xx": int(bad.group(1)) if bad else 0,
         "socket_errors": errors.group(1) if errors else "",
+        "output": out,
     }
 
 

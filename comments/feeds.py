@@ -6,7 +6,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from articles.invalidation import COMMENTS, HOME, story_tag
+from articles.invalidation import COMMENTS, HOME, comments_tag, story_tag
 from articles.models import Article
 from comments.models import Comment
 from newsroom.cachetags import depends_on
@@ -69,5 +69,5 @@ class ArticleComments(_CommentFeed):
         return obj.get_absolute_url() + "#comments"
 
     def items(self, obj):
-        depends_on(story_tag(obj.pk))
+        depends_on(story_tag(obj.pk), comments_tag(obj.pk))
         return _visible_comments().filter(article=obj)[:FEED_SIZE]

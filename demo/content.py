@@ -11,6 +11,8 @@ from pathlib import Path
 
 from django.utils.html import escape
 
+from demo.pictures import RIVERSIDE_GALLERY, DemoPicture
+
 DEMO_DIR = Path(__file__).resolve().parent
 SEED_TEXT = DEMO_DIR / "seed_article.txt"
 SEED_IMAGE = DEMO_DIR / "kremlin-storm.jpg"
@@ -58,6 +60,12 @@ class DemoStory:
     image_caption: str = ""
     image_credit: str = ""
     status: str = "published"
+    # Pictures for the body, placed where it says GALLERY (load_demo adds them to
+    # the library and writes their figures: several in a row are a gallery).
+    gallery: list[DemoPicture] = field(default_factory=list)
+
+
+GALLERY = "<p>[gallery]</p>"
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -155,10 +163,12 @@ def fictional_stories() -> list[DemoStory]:
             "<p>[quote 1]</p>"
             "<p>Opponents said the loss of 40 parking spaces on Quay Street would hurt "
             "shops. The council promised a review after twelve months.</p>"
+            f"<h2>Along the route</h2>{GALLERY}"
             "<h2>What happens next</h2><ul><li>Surveys begin in March.</li>"
             "<li>Construction is due to start in June.</li></ul>",
             authors=[("Mara Lindqvist", "Local government reporter")],
             tags=["Harbour Town", "Transport", "Cycling"],
+            gallery=RIVERSIDE_GALLERY,
             quotes=[
                 DemoQuote(
                     1,

@@ -46,6 +46,7 @@ import hashlib
 import logging
 import time
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 from django.apps import apps
 from django.conf import settings
@@ -159,7 +160,7 @@ def changed(tags, using: str = "default") -> None:
     if not tags:
         return
     changed_now(tags)
-    transaction.on_commit(lambda: changed_now(tags), using=using)
+    transaction.on_commit(partial(changed_now, tags), using=using)
 
 
 # What public pages show: each app registers its models in its AppConfig.ready().
@@ -409,8 +410,10 @@ class PageCacheMiddleware:
 
         # Read before the render: a write that commits while the page renders
         # bumps EVERYTHING, and the page is then served but not stored.
-        before = content_version()
-        until_change = next_scheduled_change(schedule_version(), now) - now
+        current = cachetags.versions([EVERYTHING, SCHEDULE, SITE])
+        before = current[EVERYTHING]
+        schedule = f"{current[SCHEDULE]}.{current[SITE]}"  # as schedule_version()
+        until_change = next_scheduled_change(schedule, now) - now
         collecting = cachetags.start_collecting()
         try:
             response = self.get_response(request)

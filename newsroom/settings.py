@@ -127,6 +127,11 @@ INSTALLED_APPS = [
     "comments",
     "wordpress",  # the WordPress importer and old-link redirects
     "demo",  # the demo site: seed story, fictional stories, desk accounts
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served as our own static files
+    "corsheaders",
+    "api",  # the read API at /api/v1/ (docs/api.md)
 ]
 
 MIDDLEWARE = [
@@ -135,6 +140,11 @@ MIDDLEWARE = [
     "newsroom.routers.PrimaryPinMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # CORS headers for the API's reads, on cached answers too (outside the cache:
+    # they depend on the request's Origin, which the cache does not key on).
+    "corsheaders.middleware.CorsMiddleware",
+    # The API's query check, keys and rate limits, before the cache (api/access.py).
+    "api.access.ApiAccessMiddleware",
     # Outermost after static files: a hit skips sessions, CSRF, auth and the view.
     "newsroom.pagecache.PageCacheMiddleware",
     # A request that writes is one transaction; a 5xx rolls it back (newsroom/faults.py).
@@ -275,6 +285,7 @@ PAGE_CACHE_MAX_AGE = env_int("PAGE_CACHE_MAX_AGE", 10)
 # reading a parameter adds it here (tests/newsroom/test_crawl.py exercises every one).
 _LIST = ["page"]
 _STORY = ["cpage", "replytocom", "unapproved", "moderation-hash"]  # comments
+_API_LIST = ["cursor", "limit"]
 PAGE_CACHE_QUERY_PARAMETERS = {
     "articles:home": ["page", "p"],  # p: wordpress.middleware.old_post_links
     "articles:search": ["q", "page"],
@@ -295,6 +306,26 @@ PAGE_CACHE_QUERY_PARAMETERS = {
         ],
         _LIST,
     ),
+    # The read API (api/views.py): api/access.py refuses any other parameter.
+    "api:story-list": [
+        "section",
+        "tag",
+        "author",
+        "published_after",
+        "published_before",
+        "updated_since",
+        "q",
+        *_API_LIST,
+    ],
+    "api:story-detail": [],
+    "api:story-comments": [],
+    "api:section-list": [],
+    "api:tag-list": _API_LIST,
+    "api:author-list": _API_LIST,
+    "api:quote-list": ["speaker", *_API_LIST],
+    "api:correction-list": _API_LIST,
+    "api:schema": ["format", "lang"],
+    "api:docs": ["script", "lang"],
     "sitemap_section": ["p"],  # Django's sitemap pages
     "sitemap_news": ["p"],
     "admin:login": ["next"],
@@ -489,6 +520,24 @@ if env_bool("DJANGO_SECURE"):
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# The story body editor's own extensions (django-prose-editor loads their modules):
+# pictures from the library and the story's quotes (static/js/body-figures.js), and
+# the Embed node (static/js/embeds-editor.js). What they may store is
+# articles/sanitize.py's rule (with articles/embeds.py judging embeds), so these
+# processors add nothing of their own.
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("js/body-figures.js")],
+        "extensions": {"BodyImage": html_tags([]), "QuotePicker": html_tags([])},
+    },
+    {
+        "js": [static_lazy("js/embeds-editor.js")],
+        "extensions": {
+            "Embed": html_tags(["figure", "figcaption"], {"figure": ["data-embed"]})
+        },
+    },
+]
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -513,16 +562,49 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# The story body editor's own extensions (django-prose-editor loads their modules):
-# the Embed node (articles/embeds.py judges and rewrites what it stores).
-DJANGO_PROSE_EDITOR_EXTENSIONS = [
-    {
-        "js": [static_lazy("js/embeds-editor.js")],
-        "extensions": {
-            "Embed": html_tags(["figure", "figcaption"], {"figure": ["data-embed"]})
-        },
-    }
-]
+
+# The read API (api/, docs/api.md): JSON only, no sessions or CSRF (it only reads);
+# access and limits are api/access.py's, before the page cache.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": [],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": f"{SITE_NAME} API",
+    "DESCRIPTION": "Published stories, sections, topics, authors, quotes, "
+    "corrections and comments. See docs/api.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_refusals",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "QuoteKindEnum": "articles.models.quotes.Quote.Kind",
+        "CorrectionKindEnum": "articles.models.quotes.Correction.Kind",
+    },
+}
+# Requests per window: per client IP without a key, per key with one (a key may
+# carry its own limit, set in the admin). 0 switches a limit off.
+API_RATE_LIMIT = env_int("API_RATE_LIMIT", 120)
+API_KEY_RATE_LIMIT = env_int("API_KEY_RATE_LIMIT", 1200)
+API_RATE_WINDOW = env_int("API_RATE_WINDOW", 60)
+API_PAGE_SIZE = env_int("API_PAGE_SIZE", 20)
+API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 100)
+# Browser apps on these origins may read the API (CORS, GET/HEAD only).
+CORS_ALLOWED_ORIGINS = env_list("API_CORS_ORIGINS")
+CORS_URLS_REGEX = r"^/api/v1/(?!docs/).*$"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_CREDENTIALS = False
 
 # Trusted proxies whose X-Forwarded-For may name the client (comma-separated IPs).
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")

@@ -13,6 +13,7 @@ urlpatterns = [
     path("sitemap.xml", sitemaps.index, name="sitemap_index"),
     path("sitemap-news.xml", sitemaps.news, name="sitemap_news"),
     path("sitemap-<slug:section>.xml", sitemaps.section, name="sitemap_section"),
+    path("api/v1/", include("api.urls")),
     path("comments/", include("comments.urls")),
     # The image chooser for the editor (staff only, checked in images/views.py).
     path("desk/images/", include("images.urls")),

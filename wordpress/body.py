@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from html.parser import HTMLParser
 
-from articles.sanitize import sanitize_body
+from articles.sanitize import sanitize_stored_body
 
 TWEET_URL = re.compile(
     r"https?://(?:www\.|mobile\.)?(?P<site>twitter\.com|x\.com)/(?P<handle>\w{1,15})"
@@ -132,7 +132,7 @@ def convert_body(raw: str) -> Body:
         return f"\n<p>[quote {quote.number}]</p>\n"
 
     text = TOKEN_PARAGRAPH.sub(place, text)
-    clean = re.sub(r"\n\s*\n+", "\n", sanitize_body(text)).strip()
+    clean = re.sub(r"\n\s*\n+", "\n", sanitize_stored_body(text)).strip()
     return Body(html=clean, quotes=quotes, notes=converter.notes)
 
 

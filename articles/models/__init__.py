@@ -17,6 +17,7 @@ from articles.models.stories import (
     BODY_EDITOR_EXTENSIONS,
     QUOTE_PLACEHOLDER,
     Article,
+    BodyImage,
 )
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "ArticleConflict",
     "ArticleQuerySet",
     "ArticleRedirect",
+    "BodyImage",
     "Author",
     "Byline",
     "Correction",

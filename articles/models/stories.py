@@ -1,7 +1,5 @@
 """The story itself: its fields, its address, its workflow transitions."""
 
-import re
-
 import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,7 +9,7 @@ from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
-from articles import workflow
+from articles import body, workflow
 from articles.invalidation import Listing, story_tag
 from articles.models.common import unique_slug
 from articles.models.links import ArticleRedirect
@@ -21,6 +19,7 @@ from articles.models.search_entries import SearchEntry
 from articles.sanitize import (
     BODY_EDITOR_EXTENSIONS,
     sanitize_body,
+    sanitize_stored_body,
     sanitize_trusted_body,
 )
 from articles.searchtext import INDEXED_FIELDS
@@ -28,7 +27,7 @@ from images.models import Image
 from newsroom.cachetags import shows
 
 # A paragraph holding only "[quote N]" is where quote N of the story is placed.
-QUOTE_PLACEHOLDER = re.compile(r"<p>\s*\[quote\s+(\d+)\]\s*</p>", re.IGNORECASE)
+QUOTE_PLACEHOLDER = body.QUOTE_PLACEHOLDER
 
 
 # How often a save looks for the next free address when others keep taking them.
@@ -150,6 +149,12 @@ class Article(models.Model):
         help_text="Empty: the library image's credit.",
     )
 
+    # The library images the body places, kept by save(): the library's "used in"
+    # and its refusal to delete them read this (images/usage.py), not the HTML.
+    body_images = models.ManyToManyField(
+        Image, through="BodyImage", related_name="+", blank=True, editable=False
+    )
+
     raw_html = models.BooleanField(
         "hand-written HTML",
         default=False,
@@ -245,6 +250,8 @@ class Article(models.Model):
         update_fields = kwargs.get("update_fields")
         if update_fields is None or INDEXED_FIELDS & set(update_fields):
             SearchEntry.objects.rebuild([self.pk])
+        if update_fields is None or "body" in update_fields:
+            self._keep_body_images()
 
     def get_absolute_url(self):
         if self.published_at is None:
@@ -269,8 +276,10 @@ class Article(models.Model):
 
     def cleaned_body(self) -> str:
         """The body as it is stored: the editor's allow-list, or the trusted one for
-        an editor's hand-written HTML (the live preview shows exactly this)."""
-        clean = sanitize_trusted_body if self.raw_html else sanitize_body
+        an editor's hand-written HTML (the live preview shows exactly this). The
+        form already cleaned what a writer posted with sanitize_body (the field's
+        own cleaning); this keeps what other paths store safe too."""
+        clean = sanitize_trusted_body if self.raw_html else sanitize_stored_body
         return clean(self.body)
 
     def clean_fields(self, exclude=None):
@@ -291,6 +300,15 @@ class Article(models.Model):
                     "shorten it or split it into parts, then save again."
                 }
             )
+        if len(pictures := body.image_ids(self.body)) > body.MAX_IMAGES:
+            # One query loads them all; this bounds the page's weight.
+            raise ValidationError(
+                {
+                    "body": f"The story places {len(pictures)} pictures; the most a "
+                    f"story may show is {body.MAX_IMAGES}. Nothing is lost: remove "
+                    "some or split the story into parts, then save again."
+                }
+            )
         if (
             self.expires_at
             and self.published_at
@@ -298,6 +316,24 @@ class Article(models.Model):
         ):
             raise ValidationError(
                 {"expires_at": "The expiry time must be after the publish time."}
+            )
+
+    def _keep_body_images(self) -> None:
+        """Record which existing library images the body places (an id that does
+        not exist is left out: it renders nothing)."""
+        ids = set(body.image_ids(self.body))
+        placed = (
+            set(Image.objects.filter(pk__in=ids).values_list("pk", flat=True))
+            if ids
+            else set()
+        )
+        rows = BodyImage.objects.filter(article=self)
+        recorded = set(rows.values_list("image_id", flat=True))
+        if gone := recorded - placed:
+            rows.filter(image_id__in=gone).delete()
+        if new := placed - recorded:
+            BodyImage.objects.bulk_create(
+                [BodyImage(article=self, image_id=i) for i in sorted(new)]
             )
 
     def _address(self):
@@ -497,18 +533,36 @@ class Article(models.Model):
         return [byline.author for byline in self.bylines.all()]
 
     def body_with_quotes(self):
-        """The body HTML with each "[quote N]" paragraph replaced by that quote's figure."""
-        from django.template.loader import render_to_string
-
-        quotes = {quote.number: quote for quote in self.quotes.all()}
-
-        def replace(match):
-            quote = quotes.get(int(match.group(1)))
-            if quote is None:
-                return ""
-            return render_to_string("articles/_quote.html", {"quote": quote})
-
-        return QUOTE_PLACEHOLDER.sub(replace, self.body)
+        """The body as readers see it: quotes and pictures placed (articles/body.py)."""
+        return body.render(self)
 
     def placed_quote_numbers(self) -> set[int]:
         return {int(n) for n in QUOTE_PLACEHOLDER.findall(self.body)}
+
+    def placed_quote_counts(self) -> dict[int, int]:
+        """How many times the body places each quote number."""
+        counts: dict[int, int] = {}
+        for n in QUOTE_PLACEHOLDER.findall(self.body):
+            counts[int(n)] = counts.get(int(n), 0) + 1
+        return counts
+
+
+class BodyImage(models.Model):
+    """A library image a story's body shows (kept by Article.save())."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    # PROTECT: the library refuses to delete an image in use anyway (ImageInUse);
+    # this keeps a bulk delete from removing one under a story.
+    image = models.ForeignKey(Image, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "image"], name="body_image_once_per_story"
+            )
+        ]
+        # The library's "used in" and in_use(): by image.
+        indexes = [models.Index(fields=["image"], name="body_image_by_image")]
+
+    def __str__(self):
+        return f"Image {self.image_id} in story {self.article_id}"

@@ -2,9 +2,38 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from articles import embeds
+from articles import body
 
 register = template.Library()
+
+
+@register.tag("story_part")
+def story_part(parser, token):
+    """{% story_part "name" %}…{% end_story_part %}: a part of a story's page its
+    comments do not change, reused from articles/fragments.py when kept there."""
+    try:
+        _tag, quoted = token.split_contents()
+    except ValueError as exc:
+        raise template.TemplateSyntaxError("story_part takes one name") from exc
+    nodelist = parser.parse(("end_story_part",))
+    parser.delete_first_token()
+    return StoryPartNode(quoted.strip("\"'"), nodelist)
+
+
+class StoryPartNode(template.Node):
+    def __init__(self, name: str, nodelist):
+        self.name = name
+        self.nodelist = nodelist
+
+    def render(self, context):
+        kept = context.get("story_parts")
+        if kept is not None:
+            return kept.html(self.name, context["article"].comment_count)
+        html = self.nodelist.render(context)
+        capture = context.get("story_parts_capture")
+        if capture is not None:
+            capture.keep(self.name, html)
+        return html
 
 
 @register.filter
@@ -14,10 +43,9 @@ def srcset(renditions) -> str:
 
 
 @register.simple_tag
-def body_with_quotes(article):
-    # The body was sanitised on save; quotes and embeds render through escaping
-    # templates.
-    return mark_safe(embeds.as_facades(article.body_with_quotes()))
+def story_body(article):
+    """The body as readers see it: quotes and pictures placed (articles/body.py)."""
+    return body.render(article)
 
 
 @register.simple_tag

@@ -5,6 +5,7 @@ from django.core.management import call_command
 
 from articles.models import Article, Author, Quote, Section
 from demo.content import SEED_TEXT
+from images.models import Image
 
 pytestmark = pytest.mark.django_db
 
@@ -119,3 +120,21 @@ def test_home_page_leads_with_a_story_and_lists_the_others(client, seed):
     response = client.get("/")
     assert response.status_code == 200
     assert len(response.context["articles"]) == Article.objects.published().count() == 7
+
+
+def test_a_fictional_story_carries_a_gallery_of_three_library_pictures(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # renditions
+        call_command("load_demo", verbosity=0)
+        call_command("load_demo", verbosity=0)  # a second run adds no pictures
+    story = Article.objects.get(
+        slug="harbour-town-council-approves-riverside-cycle-path"
+    )
+    assert story.body.count("<figure data-image=") == 3
+    assert Image.objects.count() == 4  # the seed story's and the three
+    page = client.get(story.get_absolute_url()).content.decode()
+    gallery = page.split('<div class="gallery gallery--wide"', 1)[1].split("</div>")[0]
+    assert 'aria-label="Gallery: 3 pictures"' in gallery
+    assert gallery.count("<picture>") == 3
+    assert "Boats off Quay Street" in gallery

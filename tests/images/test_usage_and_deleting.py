@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from images import usage
 from images.models import Image, ImageInUse
-from tests.support.factories import make_library_image
+from tests.support.factories import make_draft, make_library_image
 
 pytestmark = pytest.mark.django_db
 
@@ -141,3 +141,47 @@ def test_code_that_deletes_an_image_in_use_is_stopped_too(story_use):
     with pytest.raises(ImageInUse, match="Story 7: Floods"):
         image.delete()
     assert Image.objects.filter(pk=image.pk).exists()
+
+
+# --- Pictures placed in a story's body (the articles app's "inline" use) ----------
+
+
+def _body_with(image):
+    return make_draft(
+        headline="Harbour gallery",
+        body=f'<p>Hi.</p><figure data-image="{image.pk}" data-size="wide"></figure>',
+    )
+
+
+def test_a_picture_a_story_shows_in_its_body_is_in_use_and_cannot_be_deleted():
+    shown, spare = make_library_image(), make_library_image()
+    story = _body_with(shown)
+    assert list(Image.objects.in_use()) == [shown]
+    assert list(Image.objects.unused()) == [spare]
+    with pytest.raises(ImageInUse) as refused:
+        shown.delete()
+    assert "Shown in “Harbour gallery”" in str(refused.value)
+    assert usage.usages(shown) == [
+        (
+            "Shown in “Harbour gallery”",
+            reverse("admin:articles_article_change", args=[story.pk]),
+        )
+    ]
+
+
+def test_the_library_list_says_which_story_shows_a_picture_in_its_body(
+    librarian_client,
+):
+    image = make_library_image(alt_text="Quayside")
+    _body_with(image)
+    html = librarian_client.get(reverse("admin:images_image_changelist")).text
+    assert "Shown in “Harbour gallery”" in html
+
+
+def test_a_picture_taken_out_of_the_body_may_be_deleted_again():
+    image = make_library_image()
+    story = _body_with(image)
+    story.body = "<p>No pictures now.</p>"
+    story.save()
+    image.delete()
+    assert not Image.objects.filter(pk=image.pk).exists()

@@ -1,10 +1,18 @@
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from articles.models import Article, Author, Byline, Quote, Section, unique_slug
 from demo.comments import load_demo_comments
-from demo.content import SECTIONS, DemoStory, fictional_stories, seed_story
+from demo.content import (
+    GALLERY,
+    SECTIONS,
+    DemoStory,
+    fictional_stories,
+    seed_story,
+)
+from demo.pictures import DemoPicture
 from images.models import Image
 from images.uploads import add_upload
 
@@ -57,12 +65,36 @@ class Command(BaseCommand):
             raise CommandError(f"{story.image.name}: {outcome.error}")
         return outcome.image or outcome.existing
 
+    def gallery_image(self, picture: DemoPicture) -> Image:
+        """A drawn picture in the library, through the upload code like any other
+        (the same bytes on every run: found, not added again)."""
+        outcome = add_upload(
+            ContentFile(picture.jpeg(), name=picture.name),
+            alt_text=picture.alt_text,
+            user=None,
+            caption=picture.caption,
+            credit=picture.credit,
+        )
+        if outcome.error:
+            raise CommandError(f"{picture.name}: {outcome.error}")
+        return outcome.image or outcome.existing
+
+    def body(self, story: DemoStory) -> str:
+        if not story.gallery:
+            return story.body
+        figures = "".join(
+            f'<figure data-image="{self.gallery_image(p).pk}" data-size="wide">'
+            "</figure>"
+            for p in story.gallery
+        )
+        return story.body.replace(GALLERY, figures)
+
     def create_story(self, story: DemoStory, section: Section) -> Article:
         article = Article(
             headline=story.headline,
             slug=story.slug,
             standfirst=story.standfirst,
-            body=story.body,
+            body=self.body(story),
             status=story.status,
             published_at=story.published_at,
             section=section,

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0022_article_conflicts"),
+        ("articles", "0023_body_images"),
         ("images", "0001_initial"),
     ]
 
