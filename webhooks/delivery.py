@@ -151,13 +151,14 @@ def fan_out(event: str, article_id: int, occurred_at: str, **ids) -> int:
     body = json.dumps(
         {"id": str(event_id), **data}, ensure_ascii=False, separators=(",", ":")
     )
-    with transaction.atomic():
-        rows = Delivery.objects.bulk_create(
-            Delivery(webhook=hook, event=event, event_id=event_id, body=body)
-            for hook in hooks
-        )
-        for row in rows:
-            transaction.on_commit(lambda pk=row.pk: deliver.enqueue(pk))
+    # Saved (one INSERT) before their tasks are enqueued, so a worker never looks
+    # for a row that is not there yet.
+    rows = Delivery.objects.bulk_create(
+        Delivery(webhook=hook, event=event, event_id=event_id, body=body)
+        for hook in hooks
+    )
+    for row in rows:
+        deliver.enqueue(row.pk)
     return len(rows)
 
 
