@@ -16,6 +16,10 @@ class Refused(ValueError):
     """The URL is not one we deliver to; the message says why, for the admin."""
 
 
+class Unresolved(Refused):
+    """The host name does not resolve (now: at delivery it may be worth a retry)."""
+
+
 def check_url(url: str) -> tuple[str, str, int]:
     """(scheme, host, port) of an http(s) URL, or Refused."""
     try:
@@ -46,7 +50,7 @@ def resolve(host: str, port: int) -> list[tuple]:
     try:
         found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError) as exc:
-        raise Refused(f"The host name {host!r} does not resolve ({exc}).") from None
+        raise Unresolved(f"The host name {host!r} does not resolve ({exc}).") from None
     if not settings.WEBHOOKS_ALLOW_PRIVATE:
         for *_, sockaddr in found:
             if not is_public(sockaddr[0]):

@@ -5,6 +5,7 @@ import secrets
 import uuid
 
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 
 from webhooks import addresses
@@ -16,6 +17,9 @@ class Event(models.TextChoices):
     UNPUBLISHED = "story.unpublished", "Story unpublished or expired"
     CORRECTED = "story.corrected", "Correction, clarification or update note added"
     COMMENT_APPROVED = "comment.approved", "Comment approved"
+
+
+validate_web_url = URLValidator(schemes=["http", "https"])
 
 
 def new_secret() -> str:
@@ -34,6 +38,7 @@ class Webhook(models.Model):
     url = models.URLField(
         "URL",
         max_length=500,
+        validators=[validate_web_url],
         help_text="An http:// or https:// address on the public internet. We POST "
         "JSON to it and do not follow redirects.",
     )
@@ -61,6 +66,10 @@ class Webhook(models.Model):
         unknown = set(self.events or []) - set(Event.values)
         if unknown or not isinstance(self.events, list):
             raise ValidationError({"events": "Choose among the listed events."})
+        try:
+            validate_web_url(self.url)
+        except ValidationError:
+            return  # the field's own error says so
         try:
             addresses.check(self.url)
         except addresses.Refused as exc:

@@ -86,6 +86,8 @@ def post(url: str, body: bytes, headers: dict[str, str]) -> Answer:
         response = connection.getresponse()
         response.read(RESPONSE_BYTES)
         status, location = response.status, response.getheader("Location", "")
+    except addresses.Unresolved as exc:
+        return Answer(error=str(exc), retry=True)
     except addresses.Refused as exc:
         return Answer(error=f"Refused: {exc}")
     except TimeoutError:
