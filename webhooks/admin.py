@@ -19,6 +19,8 @@ class WebhookForm(forms.ModelForm):
     class Meta:
         model = Webhook
         fields = ["name", "url", "events", "is_active"]
+        # A plain box: no "Currently:" link to a URL that may have been refused.
+        widgets = {"url": forms.URLInput(attrs={"class": "vURLField"})}
 
 
 @admin.register(Webhook)
@@ -29,6 +31,11 @@ class WebhookAdmin(admin.ModelAdmin):
     search_fields = ["name", "url"]
     readonly_fields = ["secret", "created_at"]
     actions = ["new_secrets"]
+
+    def get_fields(self, request, obj=None):
+        # The secret is made on the first save: an add page would show another.
+        fields = ["name", "url", "events", "is_active"]
+        return fields if obj is None else [*fields, *self.readonly_fields]
 
     @admin.display(description="events")
     def event_list(self, hook):
@@ -49,7 +56,7 @@ class DeliveryAdmin(admin.ModelAdmin):
     list_display = [
         "created_at",
         "webhook",
-        "event",
+        "event_name",
         "attempt",
         "outcome",
         "status_code",
@@ -77,6 +84,10 @@ class DeliveryAdmin(admin.ModelAdmin):
         "body",
     ]
     readonly_fields = fields
+
+    @admin.display(description="event", ordering="event")
+    def event_name(self, row):
+        return row.event  # "story.published": what the receiver sees, and short
 
     @admin.display(description="error")
     def short_error(self, row):
