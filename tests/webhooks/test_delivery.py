@@ -13,6 +13,7 @@ from django_tasks_db.models import DBTaskResult
 
 from articles.models import Correction
 from comments.models import Comment
+from tests.support.desk import post_change
 from tests.support.factories import make_article, make_comment, make_draft
 from tests.support.mail_servers import HangingServer
 from tests.support.task_queue import run_worker, use_database_queue
@@ -233,3 +234,20 @@ def test_a_deleted_webhooks_pending_deliveries_are_dropped_cleanly(
     assert receiver.received == []
     assert Delivery.objects.count() == 0
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+
+
+def test_saving_a_live_story_in_the_admin_announces_an_update(
+    client, allow_local, editor, django_capture_on_commit_callbacks
+):
+    live, draft = make_article(headline="Flood warning"), make_draft()
+    client.force_login(editor)
+    with Receiver() as receiver:
+        make_webhook(receiver.url, events=[Event.UPDATED])
+        with django_capture_on_commit_callbacks(execute=True):
+            response = post_change(client, live, headline="Flood warning lifted")
+        assert response.status_code == 302
+        with django_capture_on_commit_callbacks(execute=True):
+            post_change(client, draft, headline="Still a draft")
+    [data] = sent(receiver)
+    assert data["event"] == "story.updated"
+    assert data["story"]["headline"] == "Flood warning lifted"
