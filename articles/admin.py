@@ -20,7 +20,7 @@ from django.utils.html import format_html
 from js_asset.media import Media
 from reversion.admin import VersionAdmin
 
-from articles import revisions, workflow
+from articles import events, revisions, workflow
 from articles.admin_filters import BylineFilter, DeskStatusFilter, TagFilter
 from articles.admin_forms import (
     IMAGE_FIELDS,
@@ -288,6 +288,9 @@ class ArticleAdmin(
         super().save_related(request, form, formsets, change)
         if not change:
             self._add_own_byline(request, form.instance)
+        elif "_workflow" not in request.POST and form.instance.is_published():
+            # A plain save of a live story (a workflow button is its own event).
+            events.announce(events.UPDATED, form.instance.pk)
 
     def _add_own_byline(self, request, article):
         """A story written by a staff member with a byline starts with theirs."""

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from articles.invalidation import comments_changed
 from articles.models import Article
+from comments import events
 from comments.content import render_comment_html, validate_web_url
 
 # The anonymous page cache: UPDATEs send no signals, so we tell it ourselves.
@@ -328,6 +329,8 @@ class Comment(models.Model):
             return False
         if self.Status.APPROVED in (old, target):  # only approved comments are public
             pagecache.changed(comments_changed(self.article_id))
+        if target == self.Status.APPROVED:
+            events.announce_approved(self.pk, self.article_id)
         for field, value in updates.items():
             setattr(self, field, value)
         return True

@@ -23,7 +23,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
 from articles.models import Article
-from comments import moderation, posting, preview, protection
+from comments import events, moderation, posting, preview, protection
 from comments.forms import MAX_ID, CommentForm
 from comments.models import Comment, DiscussionSettings
 from comments.notifications import notify_moderators, wants_email
@@ -102,6 +102,8 @@ def post_comment(request: HttpRequest) -> HttpResponse:
     comment.status, comment.status_reason = verdict.status, verdict.reason[:255]
     if refused := moderation.save(comment, now, flood_applies=limited):
         return _form_again(request, form, refused)
+    if comment.status == Comment.Status.APPROVED:  # public at once: tell listeners
+        events.announce_approved(comment.pk, comment.article_id)
     if verdict.notify and wants_email(comment, discussion):
         transaction.on_commit(
             lambda: notify_moderators.enqueue(comment.pk), robust=True

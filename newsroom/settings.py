@@ -132,6 +132,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI's files, served as our own static files
     "corsheaders",
     "api",  # the read API at /api/v1/ (docs/api.md)
+    "webhooks",  # signed webhooks for story and comment events (docs/api.md)
 ]
 
 MIDDLEWARE = [
@@ -504,6 +505,17 @@ if TASKS["default"]["BACKEND"] == TASKS_BACKENDS["rq"]:
 # this many times in all, waiting TASKS_RETRY_DELAY seconds, then 4x, 16x... longer.
 TASKS_MAX_ATTEMPTS = env_int("TASKS_MAX_ATTEMPTS", 5)
 TASKS_RETRY_DELAY = env_int("TASKS_RETRY_DELAY", 30)
+
+# Webhooks (docs/api.md#webhooks), delivered by the task worker. Each POST waits at
+# most WEBHOOKS_TIMEOUT seconds to connect and as long for each read; a failed one is
+# retried after WEBHOOKS_RETRY_DELAY seconds, then 4x, 16x... longer, up to
+# WEBHOOKS_MAX_ATTEMPTS attempts (60 s and 7: the last one ~23 hours later).
+# WEBHOOKS_ALLOW_PRIVATE lets them reach private and loopback addresses (a test
+# site or an intranet receiver); off, they go to public addresses only.
+WEBHOOKS_TIMEOUT = env_int("WEBHOOKS_TIMEOUT", 5)
+WEBHOOKS_RETRY_DELAY = env_int("WEBHOOKS_RETRY_DELAY", 60)
+WEBHOOKS_MAX_ATTEMPTS = env_int("WEBHOOKS_MAX_ATTEMPTS", 7)
+WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE")
 
 # Security headers. HTTPS settings switch on with DJANGO_SECURE=1 (behind TLS).
 

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import events
 from articles.models.common import unique_slug
 from articles.models.search_entries import SearchEntry
 
@@ -123,7 +124,10 @@ class Correction(models.Model):
         return f"{self.get_kind_display()} on {self.article}"
 
     def save(self, *args, **kwargs):
+        adding = self._state.adding
         super().save(*args, **kwargs)
+        if adding:
+            events.announce(events.CORRECTED, self.article_id, correction_id=self.pk)
         # A note moves the story's public "Updated" time forward, never back.
         _articles().filter(pk=self.article_id).filter(
             Q(updated_at__isnull=True) | Q(updated_at__lt=self.noted_at)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
-from articles import body, workflow
+from articles import body, events, workflow
 from articles.invalidation import Listing, story_tag
 from articles.models.common import unique_slug
 from articles.models.links import ArticleRedirect
@@ -492,11 +492,13 @@ class Article(models.Model):
                     f"“{story.headline}” is {workflow.describe_status(story, now)}: "
                     f"it cannot be {workflow.PAST_TENSE[action]}."
                 )
+            was_live = story.is_published(now)
             for name, value in change(story, now).items():
                 setattr(story, name, value)
             story.save()
             reversion.set_user(user)
             reversion.set_comment(workflow.PAST_TENSE[action].capitalize() + ".")
+            events.announce_transition(action, story, was_live=was_live, now=now)
         self.refresh_from_db()
 
     @property

@@ -5,15 +5,12 @@ import subprocess
 import sys
 from datetime import timedelta
 from pathlib import Path
-from unittest import mock
 
 import pytest
 import time_machine
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
-from django_tasks_db.management.commands import db_worker
-from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 import newsroom.settings as site_settings
@@ -21,28 +18,12 @@ from comments.models import Comment
 from comments.notifications import notify_moderators
 from tests.support.factories import make_article, make_comment
 from tests.support.mail_servers import refusing_port
+from tests.support.task_queue import run_worker
 from tests.support.users import user_in_group
 
 pytestmark = pytest.mark.django_db
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-
-
-def run_worker():
-    """What `manage.py db_worker --batch` does: run every task that is due, then stop.
-    (Inside the test's transaction, which the worker's connection recycling would end,
-    as Django's test client also keeps it.)"""
-    with mock.patch.object(db_worker, "close_old_connections", lambda: None):
-        Worker(
-            queue_names=["default"],
-            interval=0,
-            batch=True,
-            backend_name="default",
-            startup_delay=False,
-            max_tasks=None,
-            worker_id="test-worker",
-            excluded_queue_names=[],
-        ).run()
 
 
 @pytest.fixture
