@@ -128,7 +128,8 @@ class DeskScheduleSerializer(DeskTransitionSerializer):
 
 
 class DeskUploadSerializer(StrictSerializer):
-    file = serializers.FileField(help_text="JPEG, PNG, WebP or GIF.")
+    # Empty files too: the library's checks say why (images/processing.py).
+    file = serializers.FileField(allow_empty_file=True, help_text="An image file.")
     alt_text = serializers.CharField(max_length=300, allow_blank=True, required=False)
     caption = serializers.CharField(max_length=5000, allow_blank=True, required=False)
     credit = serializers.CharField(max_length=200, allow_blank=True, required=False)
