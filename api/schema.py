@@ -39,6 +39,10 @@ def add_refusals(result, generator, request, public):
         "in": "header",
         "name": "X-Api-Key",
     }
+    for name, schema in result["components"]["schemas"].items():
+        if "Desk" in name and name.endswith("Request"):
+            # The desk refuses fields it does not know (a typo is not dropped).
+            schema["additionalProperties"] = False
     ref = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
     for path, operations in result.get("paths", {}).items():
         desk = path.startswith(DESK_PREFIX)

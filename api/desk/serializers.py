@@ -38,7 +38,7 @@ class DeskQuoteSerializer(StrictSerializer, serializers.ModelSerializer):
             "said_on",
             "kind",
         ]
-        extra_kwargs = {"number": {"min_value": 1, "max_value": 999}}
+        extra_kwargs = {"number": {"min_value": 1, "max_value": 999, "required": True}}
 
     def validate_source_url(self, value):
         if value and not value.lower().startswith(("http://", "https://")):
@@ -46,16 +46,9 @@ class DeskQuoteSerializer(StrictSerializer, serializers.ModelSerializer):
         return value
 
 
-class DeskStoryWriteSerializer(StrictSerializer, serializers.ModelSerializer):
-    """A new draft (headline required) or changes to a story (every field
-    optional, `version` required)."""
+class DeskDraftSerializer(StrictSerializer, serializers.ModelSerializer):
+    """A new draft: a headline, and whatever else the tool has."""
 
-    version = serializers.CharField(
-        max_length=64,
-        write_only=True,
-        help_text="The story's `version` as you last read it: a save made since is "
-        "a 409 (nothing is overwritten).",
-    )
     section = serializers.SlugRelatedField(
         slug_field="slug",
         queryset=Section.objects.all(),
@@ -79,7 +72,6 @@ class DeskStoryWriteSerializer(StrictSerializer, serializers.ModelSerializer):
     class Meta:
         model = Article
         fields = [
-            "version",
             "headline",
             "standfirst",
             "body",
@@ -101,13 +93,22 @@ class DeskStoryWriteSerializer(StrictSerializer, serializers.ModelSerializer):
             "featured_image": {"help_text": "An image id from POST images/."},
         }
 
-    def __init__(self, *args, creating=False, **kwargs):
-        super().__init__(*args, **kwargs)
-        if creating:
-            del self.fields["version"]
-        else:
-            for name, field in self.fields.items():
-                field.required = name == "version"
+
+class DeskChangeSerializer(DeskDraftSerializer):
+    """Changes to a story: the fields sent, and the version they were made on."""
+
+    version = serializers.CharField(
+        max_length=64,
+        help_text="The story's `version` as you last read it: a save made since is "
+        "a 409 (nothing is overwritten).",
+    )
+
+    class Meta(DeskDraftSerializer.Meta):
+        fields = ["version", *DeskDraftSerializer.Meta.fields]
+        extra_kwargs = {
+            **DeskDraftSerializer.Meta.extra_kwargs,
+            "headline": {"required": False},
+        }
 
 
 class DeskTransitionSerializer(StrictSerializer):
@@ -144,7 +145,11 @@ class DeskStorySerializer(serializers.ModelSerializer):
 
     version = serializers.SerializerMethodField()
     status_label = serializers.SerializerMethodField()
-    section = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    # Unicode slugs, not the schema's ASCII pattern for a SlugField.
+    slug = serializers.CharField(read_only=True)
+    section = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
     tags = serializers.SerializerMethodField()
     quotes = DeskQuoteSerializer(many=True, read_only=True)
 

@@ -12,10 +12,11 @@ from api.desk import editing
 from api.desk.access import DeskTokenAuthentication, HasDeskToken, PerTokenLimit
 from api.desk.parsers import CappedJSONParser, CappedMultiPartParser
 from api.desk.serializers import (
+    DeskChangeSerializer,
+    DeskDraftSerializer,
     DeskImageSerializer,
     DeskScheduleSerializer,
     DeskStorySerializer,
-    DeskStoryWriteSerializer,
     DeskTransitionSerializer,
     DeskUploadSerializer,
 )
@@ -83,13 +84,13 @@ STORY = OpenApiResponse(DeskStorySerializer)
 
 class StoryCreate(DeskView):
     @extend_schema(
-        request=DeskStoryWriteSerializer,
+        request=DeskDraftSerializer,
         responses={201: STORY},
         operation_id="desk_create",
     )
     def post(self, request):
         """Write a new draft (a story of yours, sanitised as in the admin)."""
-        data = self.valid(DeskStoryWriteSerializer, request, creating=True)
+        data = self.valid(DeskDraftSerializer, request)
         story = editing.create_draft(request.user, dict(data))
         return self.story_response(story, status.HTTP_201_CREATED)
 
@@ -101,13 +102,13 @@ class StoryDetail(DeskView):
         return self.story_response(editing.story_for(request.user, pk))
 
     @extend_schema(
-        request=DeskStoryWriteSerializer,
+        request=DeskChangeSerializer,
         responses={200: STORY},
         operation_id="desk_update",
     )
     def patch(self, request, pk: int):
         """Change a story you may edit; `tags` and `quotes` replace the story's."""
-        data = dict(self.valid(DeskStoryWriteSerializer, request))
+        data = dict(self.valid(DeskChangeSerializer, request))
         version = data.pop("version")
         return self.story_response(
             editing.update_story(request.user, pk, version, data)
