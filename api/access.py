@@ -8,6 +8,8 @@ cache (newsroom/pagecache.py), so a cached answer is limited like a fresh one.
   a valid one gets its own, higher limit and its uses counted. A key in a
   header, not in `Authorization`, so partners are served from the page cache.
 - Everyone else is limited per client IP (newsroom/ratelimit.py's one rule).
+- The desk API (/api/v1/desk/) writes: its views authenticate and limit per
+  desk token (api/desk/access.py); only the query check applies here.
 
 Every refusal is JSON: {"detail": "…"} with the status.
 """
@@ -28,6 +30,8 @@ from api.models import ApiKey
 from newsroom.ratelimit import client_ip, rate_limited, retry_after
 
 API_PREFIX = "/api/"
+# Trusted tools write here, limited per desk token by the desk's views (api/desk/).
+DESK_PREFIX = "/api/v1/desk/"
 KEY_HEADER = "HTTP_X_API_KEY"
 
 
@@ -78,13 +82,16 @@ class ApiAccessMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not request.path_info.startswith(API_PREFIX):
             return self.get_response(request)
-        if request.method not in ("GET", "HEAD", "OPTIONS"):
+        desk = request.path_info.startswith(DESK_PREFIX)
+        if request.method not in ("GET", "HEAD", "OPTIONS") and not desk:
             return refusal(405, "The API is read-only: GET or HEAD.", Allow="GET, HEAD")
         if _resolved(request.path_info) is None:
             # Not the site's HTML 404 page: an API client reads JSON.
             return refusal(404, "No such API endpoint: see /api/v1/docs/.")
         if problem := query_problem(request):
             return refusal(400, problem)
+        if desk:
+            return self.get_response(request)
         raw_key = request.META.get(KEY_HEADER, "")
         if raw_key:
             key = ApiKey.objects.find(raw_key)

@@ -10,8 +10,11 @@ def exception_handler(exc, context):
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
+        request = context.get("request")
+        what = "query" if request is None or request.method == "GET" else "request"
+        errors = exc.detail if isinstance(exc.detail, dict) else {"detail": exc.detail}
         response.data = {
-            "detail": "The query is not valid: see errors.",
-            "errors": exc.detail,
+            "detail": f"The {what} is not valid: see errors.",
+            "errors": errors,
         }
     return response

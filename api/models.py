@@ -130,3 +130,82 @@ class ApiKey(models.Model):
             ApiKey.objects.filter(pk=self.pk).update(
                 usage_count=F("usage_count") + uses, last_used_at=timezone.now()
             )
+
+
+# --- Desk tokens: trusted tools writing as one newsroom user ----------------------
+
+DESK_TOKEN_PREFIX = "nrd_"
+# last_used_at is written at most this often per token (no write per request).
+TOUCH_SECONDS = 60
+
+
+class DeskTokenQuerySet(models.QuerySet):
+    def issue(self, user, name: str) -> tuple["DeskToken", str]:
+        """A new token for `user`: the row, and the secret to show once."""
+        token = self.model(user=user, name=name)
+        raw = token.new_secret()
+        token.save()
+        return token, raw
+
+    def active(self):
+        """Tokens that open the desk API: not revoked, their user still active."""
+        return self.filter(revoked_at__isnull=True, user__is_active=True)
+
+    def find(self, raw: str) -> "DeskToken | None":
+        """The active token with this secret (with its user), or None: unknown,
+        revoked, or its user deactivated. Read from the database every time, so
+        a revocation or a deactivation stops it at once on every server."""
+        if not raw.startswith(DESK_TOKEN_PREFIX):
+            return None
+        return (
+            self.active().select_related("user").filter(key_hash=key_hash(raw)).first()
+        )
+
+
+class DeskToken(models.Model):
+    """A desk tool's credential: it acts as its user, with exactly that user's
+    role (articles/workflow.py); revoke it, or deactivate the user, to stop it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="desk_tokens",
+        help_text="The tool acts as this person, with their role and no more.",
+    )
+    name = models.CharField(
+        max_length=150, help_text="Which tool uses it, e.g. “Wire importer”."
+    )
+    prefix = models.CharField(max_length=12, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = DeskTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "desk token"
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    def new_secret(self) -> str:
+        """Give this (unsaved) token a new secret; returns it, to be shown once."""
+        raw = DESK_TOKEN_PREFIX + secrets.token_urlsafe(32)
+        self.prefix = raw[: len(DESK_TOKEN_PREFIX) + 6]
+        self.key_hash = key_hash(raw)
+        return raw
+
+    def revoke(self) -> bool:
+        """Stop the token now. False if it was already revoked."""
+        return bool(
+            DeskToken.objects.filter(pk=self.pk, revoked_at__isnull=True).update(
+                revoked_at=timezone.now()
+            )
+        )
+
+    def touch(self) -> None:
+        """Record a use: last_used_at, written at most every TOUCH_SECONDS."""
+        if caches["counters"].add(f"desktoken-used:{self.pk}", 1, TOUCH_SECONDS):
+            DeskToken.objects.filter(pk=self.pk).update(last_used_at=timezone.now())

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from api import views
@@ -17,6 +17,8 @@ urlpatterns = [
     path("authors/", views.AuthorList.as_view(), name="author-list"),
     path("quotes/", views.QuoteList.as_view(), name="quote-list"),
     path("corrections/", views.CorrectionList.as_view(), name="correction-list"),
+    # Trusted tools writing stories with a desk token (api/desk/).
+    path("desk/", include("api.desk.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI from our own static files (drf-spectacular-sidecar); its start-up
     # script is a file of its own (?script), as our CSP allows no inline script.

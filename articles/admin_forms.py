@@ -339,33 +339,43 @@ class QuoteInlineFormSet(BaseInlineFormSet):
                 continue
             if number is not None:
                 numbers.append(number)
-        duplicates = sorted({n for n in numbers if numbers.count(n) > 1})
-        if duplicates:
-            raise ValidationError(
-                f"Two quotes share the number {duplicates[0]}: give each its own."
-            )
-        placed = self.instance.placed_quote_counts()
-        if twice := sorted(n for n, count in placed.items() if count > 1):
-            raise ValidationError(
-                f"The body places [quote {twice[0]}] {placed[twice[0]]} times: a "
-                "quote appears once in a story. Remove the extra placement from "
-                "the body (nothing else is lost)."
-            )
-        if removed := sorted(set(placed) & deleted - set(numbers)):
-            raise ValidationError(
-                f"Quote {removed[0]} is marked for deletion but the body still "
-                f"places it ([quote {removed[0]}]): remove the placement from the "
-                "body too, or untick Delete."
-            )
-        missing = sorted(set(placed) - set(numbers))
-        if missing:
-            places = ", ".join(f"[quote {n}]" for n in missing)
-            have = ", ".join(str(n) for n in sorted(numbers)) or "none"
-            raise ValidationError(
-                f"The body places {places}, but this story has no such quote "
-                f"(its quotes are numbered: {have}). Add the quote below or remove "
-                "the placement from the body."
-            )
+        if problem := quote_placement_problem(
+            self.instance.placed_quote_counts(), numbers, deleted
+        ):
+            raise ValidationError(problem)
+
+
+def quote_placement_problem(
+    placed: dict[int, int], numbers: list[int], deleted=frozenset()
+) -> str | None:
+    """Why a story's quotes (their `numbers`, those `deleted`) do not fit the body's
+    "[quote N]" placements (`placed`: number → times), or None: the admin's quote
+    rows and the desk API ask the same question."""
+    duplicates = sorted({n for n in numbers if numbers.count(n) > 1})
+    if duplicates:
+        return f"Two quotes share the number {duplicates[0]}: give each its own."
+    if twice := sorted(n for n, count in placed.items() if count > 1):
+        return (
+            f"The body places [quote {twice[0]}] {placed[twice[0]]} times: a "
+            "quote appears once in a story. Remove the extra placement from "
+            "the body (nothing else is lost)."
+        )
+    if removed := sorted(set(placed) & set(deleted) - set(numbers)):
+        return (
+            f"Quote {removed[0]} is marked for deletion but the body still "
+            f"places it ([quote {removed[0]}]): remove the placement from the "
+            "body too, or untick Delete."
+        )
+    missing = sorted(set(placed) - set(numbers))
+    if missing:
+        places = ", ".join(f"[quote {n}]" for n in missing)
+        have = ", ".join(str(n) for n in sorted(numbers)) or "none"
+        return (
+            f"The body places {places}, but this story has no such quote "
+            f"(its quotes are numbered: {have}). Add the quote below or remove "
+            "the placement from the body."
+        )
+    return None
 
 
 # Inlines: permissions follow the story.

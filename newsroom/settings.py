@@ -325,6 +325,18 @@ PAGE_CACHE_QUERY_PARAMETERS = {
     "api:author-list": _API_LIST,
     "api:quote-list": ["speaker", *_API_LIST],
     "api:correction-list": _API_LIST,
+    **{
+        f"api:desk-{name}": []
+        for name in (
+            "stories",
+            "story",
+            "submit",
+            "publish",
+            "schedule",
+            "unpublish",
+            "images",
+        )
+    },
     "api:schema": ["format", "lang"],
     "api:docs": ["script", "lang"],
     "sitemap_section": ["p"],  # Django's sitemap pages
@@ -596,6 +608,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The desk's PATCH says what it requires (its `version`), not "all optional".
+    "COMPONENT_SPLIT_PATCH": False,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.add_refusals",
@@ -611,6 +625,10 @@ API_RATE_LIMIT = env_int("API_RATE_LIMIT", 120)
 API_KEY_RATE_LIMIT = env_int("API_KEY_RATE_LIMIT", 1200)
 API_RATE_WINDOW = env_int("API_RATE_WINDOW", 60)
 API_PAGE_SIZE = env_int("API_PAGE_SIZE", 20)
+# The desk API (api/desk/): requests per API_RATE_WINDOW per desk token, and the
+# largest JSON body it reads (a story's body is at most ARTICLE_BODY_MAX_CHARS).
+DESK_RATE_LIMIT = env_int("DESK_RATE_LIMIT", 600)
+DESK_MAX_JSON_BYTES = env_int("DESK_MAX_JSON_BYTES", 4 * 1024 * 1024)
 API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 100)
 # Browser apps on these origins may read the API (CORS, GET/HEAD only).
 CORS_ALLOWED_ORIGINS = env_list("API_CORS_ORIGINS")
