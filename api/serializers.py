@@ -173,13 +173,19 @@ class StorySerializer(serializers.ModelSerializer):
     def get_canonical_url(self, story) -> str:
         return absolute(story.get_absolute_url())
 
+    # Plain dicts with BylineSerializer's and TagRefSerializer's fields: a nested
+    # ModelSerializer made per story rebuilds its fields each time, which was most
+    # of a 50-story page's time (benchmarks/api_list.py).
     @extend_schema_field(BylineSerializer(many=True))
     def get_bylines(self, story):
-        return BylineSerializer(story.byline_list, many=True).data
+        return [
+            {"id": a.pk, "slug": a.slug, "name": a.name, "role": a.role}
+            for a in story.byline_list
+        ]
 
     @extend_schema_field(TagRefSerializer(many=True))
     def get_tags(self, story):
-        return TagRefSerializer(story.tags.all(), many=True).data
+        return [{"slug": tag.slug, "name": tag.name} for tag in story.tags.all()]
 
     @extend_schema_field(ImageSerializer(allow_null=True))
     def get_featured_image(self, story):
