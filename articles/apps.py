@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models import Q
 from django.urls import reverse
 
 
@@ -49,30 +50,30 @@ class ArticlesConfig(AppConfig):
 
         # The library lists the stories that use an image (featured, or on
         # social cards) and keeps it from being deleted while they do.
-        def uses_of(field, label):
-            def describe(image_ids):
-                """(image id, label, admin URL) for each story using one of these
-                images this way: one query for a page of images."""
-                stories = Article.objects.filter(**{f"{field}_id__in": image_ids})
-                stories = stories.only("pk", "headline", f"{field}_id")
-                for story in stories.order_by("-pk"):
-                    url = reverse("admin:articles_article_change", args=[story.pk])
-                    image_id = getattr(story, f"{field}_id")
-                    yield image_id, f"{label} “{story.headline}”", url
+        def story_uses(image_ids):
+            """(image id, label, admin URL) for each story whose featured or social
+            image is one of these: one query for a page of images."""
+            stories = Article.objects.filter(
+                Q(featured_image_id__in=image_ids) | Q(social_image_id__in=image_ids)
+            ).only("pk", "headline", "featured_image_id", "social_image_id")
+            wanted = set(image_ids)
+            for story in stories.order_by("-pk"):
+                url = reverse("admin:articles_article_change", args=[story.pk])
+                if story.featured_image_id in wanted:
+                    yield story.featured_image_id, f"Featured in “{story}”", url
+                if story.social_image_id in wanted:
+                    yield story.social_image_id, f"Social image of “{story}”", url
 
-            return describe
-
-        for name, field, label in (
-            ("featured", "featured_image", "Featured in"),
-            ("social", "social_image", "Social image of"),
-        ):
-            usage.register(
-                name,
-                lambda field=field: Article.objects.filter(
-                    **{f"{field}__isnull": False}
-                ).values(f"{field}_id"),
-                uses_of(field, label),
-            )
+        usage.register(
+            "stories",
+            lambda: tuple(
+                Article.objects.filter(**{f"{field}__isnull": False}).values(
+                    f"{field}_id"
+                )
+                for field in ("featured_image", "social_image")
+            ),
+            story_uses,
+        )
 
         # A picture placed in a body: the rows Article.save() keeps (a table, not a
         # LIKE over every body, so "in use" is an indexed subquery).

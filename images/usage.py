@@ -31,7 +31,8 @@ from django.db.models import Q, QuerySet
 @dataclass(frozen=True)
 class Use:
     name: str
-    image_ids: Callable[[], QuerySet]  # a one-column queryset of image ids
+    # A one-column queryset of image ids, or several (one use, several columns).
+    image_ids: Callable[[], QuerySet | tuple[QuerySet, ...]]
     describe: Callable[[list[int]], Iterable[tuple[int, str, str]]]
 
 
@@ -40,12 +41,13 @@ _uses: dict[str, Use] = {}
 
 def register(
     name: str,
-    image_ids: Callable[[], QuerySet],
+    image_ids: Callable[[], QuerySet | tuple[QuerySet, ...]],
     describe: Callable[[list[int]], Iterable[tuple[int, str, str]]],
 ) -> None:
     """Declare a use of library images. `image_ids()` returns a queryset of the
-    ids used (run as a subquery); `describe(ids)` yields (image id, label, admin
-    URL) for each use of those images. Registering a name again replaces it."""
+    ids used (run as a subquery), or a tuple of them; `describe(ids)` yields (image
+    id, label, admin URL) for each use of those images, in one query. Registering
+    a name again replaces it."""
     _uses[name] = Use(name, image_ids, describe)
 
 
@@ -62,8 +64,10 @@ def in_use_filter() -> Q | None:
     is registered (so nothing is in use)."""
     condition = None
     for use in _uses.values():
-        term = Q(pk__in=use.image_ids())
-        condition = term if condition is None else condition | term
+        queries = use.image_ids()
+        for query in queries if isinstance(queries, tuple) else (queries,):
+            term = Q(pk__in=query)
+            condition = term if condition is None else condition | term
     return condition
 
 
