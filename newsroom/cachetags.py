@@ -20,10 +20,12 @@ story shows, ``home``, ``section:<id>``…); this module knows no app.
 """
 
 import contextvars
+import functools
 import hashlib
 import os
 import re
 import time
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache, caches
@@ -89,10 +91,16 @@ def _process_local() -> bool:
     return isinstance(caches["default"], LocMemCache)
 
 
-def _tag_file(tag: str):
+@functools.lru_cache(maxsize=65536)
+def _tag_file_in(var_dir: str, tag: str) -> str:
     folder = hashlib.blake2b(tag.encode(), digest_size=1).hexdigest()
     name = _UNSAFE_IN_FILE_NAMES.sub("_", tag.replace(":", "-"))
-    return settings.VAR_DIR / "pagecache" / folder / name
+    return os.path.join(var_dir, "pagecache", folder, name)
+
+
+def _tag_file(tag: str) -> str:
+    # Strings, worked out once per tag: a page checks twenty tags on each request.
+    return _tag_file_in(str(settings.VAR_DIR), tag)
 
 
 def _key(tag: str) -> str:
@@ -129,7 +137,7 @@ def bump(tags) -> bool:
     tags = {*tags, EVERYTHING}
     if _process_local():
         for tag in tags:
-            path = _tag_file(tag)
+            path = Path(_tag_file(tag))
             path.parent.mkdir(parents=True, exist_ok=True)
             path.touch()
             stamp = max(time.time_ns(), path.stat().st_mtime_ns + 1)
