@@ -185,7 +185,10 @@ class StorySerializer(serializers.ModelSerializer):
 
     @extend_schema_field(TagRefSerializer(many=True))
     def get_tags(self, story):
-        return [{"slug": tag.slug, "name": tag.name} for tag in story.tags.all()]
+        tags = getattr(story, "tag_list", None)  # a list page: attach_tags()
+        if tags is None:
+            tags = story.tags.all()
+        return [{"slug": tag.slug, "name": tag.name} for tag in tags]
 
     @extend_schema_field(ImageSerializer(allow_null=True))
     def get_featured_image(self, story):

@@ -25,6 +25,7 @@ from api.serializers import (
 )
 from articles import invalidation
 from articles.models import Article, Author, Correction, Quote, Section
+from articles.models.querysets import attach_tags
 from articles.search import narrow_to_matches
 from comments.models import Comment
 from newsroom.cachetags import depends_on
@@ -39,9 +40,7 @@ def _last_modified(response: Response, moments) -> Response:
 
 def _story_rows():
     """Published stories with what a list item shows, in a fixed number of queries."""
-    return (
-        Article.objects.published().for_listing().prefetch_related("tags").defer("body")
-    )
+    return Article.objects.published().for_listing().defer("body")
 
 
 class StoryList(generics.ListAPIView):
@@ -49,6 +48,11 @@ class StoryList(generics.ListAPIView):
 
     serializer_class = StorySerializer
     pagination_class = pagination.ApiCursorPagination
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        attach_tags(page)  # one query for the page's tags (see attach_tags)
+        return page
 
     @extend_schema(parameters=[StoryFiltersSerializer])
     def get(self, request, *args, **kwargs):

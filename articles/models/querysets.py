@@ -163,3 +163,29 @@ class ArticleQuerySet(models.QuerySet):
             published_at__gte=start,
             published_at__lt=end,
         )
+
+
+def attach_tags(stories) -> None:
+    """Each story's tags as `story.tag_list`, in name order, in one query on
+    taggit's (content type, object) index. Use it for a page of stories instead
+    of prefetch_related("tags"): taggit's prefetch builds a queryset per story
+    (~0.4 ms each: most of a 50-story API page) and joins back through a cast of
+    the story id."""
+    from taggit.models import TaggedItem
+
+    stories = list(stories)
+    if not stories:
+        return
+    found = {story.pk: [] for story in stories}
+    taggings = (
+        TaggedItem.objects.filter(
+            content_type=ContentType.objects.get_for_model(stories[0]),
+            object_id__in=list(found),
+        )
+        .select_related("tag")
+        .order_by("tag__name")
+    )
+    for tagging in taggings:
+        found[tagging.object_id].append(tagging.tag)
+    for story in stories:
+        story.tag_list = found[story.pk]
