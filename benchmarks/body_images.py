@@ -194,7 +194,11 @@ def main() -> None:
         child(args.runs)
         return
     with tempfile.TemporaryDirectory() as work:
-        env = production_env(Path(work), DJANGO_ALLOWED_HOSTS="testserver")
+        env = production_env(
+            Path(work),
+            DJANGO_ALLOWED_HOSTS="testserver",
+            PAGE_CACHE_SECONDS="0",  # every fetch renders the page in full
+        )
         out = subprocess.run(
             [sys.executable, __file__, "--child", f"--runs={args.runs}"],
             env=env,
