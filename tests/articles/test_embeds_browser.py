@@ -152,9 +152,14 @@ def test_pasting_a_lone_video_address_into_an_empty_paragraph_embeds_it(
     story = make_draft(headline="Jazz", body="<p>First words.</p>")
     page = logged_in_page(chromium, live_server, editor)
     page.goto(f"{live_server.url}/admin/articles/article/{story.pk}/change/")
-    page.locator(".field-body .prose-editor > .ProseMirror p").last.click()
-    page.keyboard.press("End")
-    page.keyboard.press("Enter")
+    body = page.locator(".field-body .prose-editor > .ProseMirror")
+    body.locator("p").last.click()
+    expect(body).to_be_focused()  # a loaded machine: keys before focus go nowhere
+    page.keyboard.press("Control+End")  # the caret after "First words.", wherever
+    page.keyboard.press("Enter")  # the click put it
+    expect(body.locator("p")).to_have_count(2)
+    expect(body.locator("p").last).to_have_text("")  # the empty paragraph to paste into
+    expect(body.locator("p").first).to_have_text("First words.")
     page.evaluate(PASTE, "https://vimeo.com/76979871")
     expect(page.locator(".embed-node")).to_contain_text("https://vimeo.com/76979871")
 
