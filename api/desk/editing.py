@@ -7,7 +7,7 @@ import reversion
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from articles import embeds, workflow
+from articles import embeds, events, workflow
 from articles.admin_forms import quote_placement_problem
 from articles.models import Article, Author, Byline, Quote
 from articles.sanitize import sanitize_body
@@ -86,6 +86,9 @@ def update_story(user, pk: int, version: str, data: dict) -> Article:
         _write(user, story, data, creating=False)
         reversion.set_user(user)
         reversion.set_comment("Changed through the desk API.")
+        if story.is_published():
+            # As the admin's plain save of a live story (articles/admin.py).
+            events.announce(events.UPDATED, story.pk)
     return story
 
 

@@ -5,6 +5,7 @@ the token's user."""
 import pytest
 from reversion.models import Version
 
+from articles import events
 from articles.models import Article
 from tests.support.desk import make_staff
 from tests.support.desk_api import DeskTool
@@ -150,3 +151,29 @@ def test_a_transition_the_story_is_not_ready_for_is_a_409(editor):
     answer = tool.post(f"/stories/{story.pk}/submit/", {"version": tool.version(story)})
     assert answer.status_code == 409
     assert "cannot be sent for review" in answer.json()["detail"]
+
+
+def test_a_change_to_a_live_story_is_announced_as_an_update(
+    editor, django_capture_on_commit_callbacks
+):
+    """Webhook receivers hear of it as of the admin's save (articles/events.py)."""
+    heard = []
+
+    def listen(sender, event, article_id, **details):
+        heard.append((event, article_id))
+
+    live = make_article(headline="Harbour bridge reopens")
+    draft = Article.objects.get(pk=DeskTool(editor).create().json()["id"])
+    events.story_event.connect(listen)
+    try:
+        tool = DeskTool(editor)
+        with django_capture_on_commit_callbacks(execute=True):
+            for story in (live, draft):
+                answer = tool.patch(
+                    f"/stories/{story.pk}/",
+                    {"version": tool.version(story), "standfirst": "New words."},
+                )
+                assert answer.status_code == 200, answer.json()
+    finally:
+        events.story_event.disconnect(listen)
+    assert heard == [(events.UPDATED, live.pk)]  # a draft's change is nobody's news
