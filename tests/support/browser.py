@@ -16,7 +16,11 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture
-def chromium(monkeypatch):
+def chromium(monkeypatch, transactional_db):
+    """The browser, closed before the test database is flushed (it depends on
+    transactional_db, so it is torn down first): a page left open must not send a
+    presence heartbeat or an autosave to the live server, which shares the
+    in-memory SQLite connection, while the flush runs."""
     executable = shutil.which("chromium")
     if executable is None:
         message = "Debian's chromium is not installed (apt-get install chromium)"
