@@ -7,8 +7,41 @@ from django.template.response import TemplateResponse
 from api.models import ApiKey, DeskToken
 
 
+class ShownOnceAdmin(admin.ModelAdmin):
+    """The admin of a credential whose secret is shown once, on the page after it
+    is added, and kept only as a hash (API keys, desk tokens)."""
+
+    created_template = ""
+    created_title = ""
+    created_name = ""  # the credential's name in the template
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            # The secret exists only in this response: we keep its hash.
+            request._new_secret = obj.new_secret()
+        super().save_model(request, obj, form, change)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        secret = getattr(request, "_new_secret", None)
+        if secret is None:
+            return super().response_add(request, obj, post_url_continue)
+        response = TemplateResponse(
+            request,
+            self.created_template,
+            {
+                **self.admin_site.each_context(request),
+                "title": self.created_title,
+                self.created_name: obj,
+                "secret": secret,
+                "opts": self.model._meta,
+            },
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+
+
 @admin.register(ApiKey)
-class ApiKeyAdmin(admin.ModelAdmin):
+class ApiKeyAdmin(ShownOnceAdmin):
     list_display = ["name", "prefix", "created_at", "state", "uses", "last_used_at"]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["name", "prefix"]
@@ -28,29 +61,9 @@ class ApiKeyAdmin(admin.ModelAdmin):
     def uses(self, key):
         return key.uses
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            # The secret exists only in this response: we keep its hash.
-            request._new_api_key = obj.new_secret()
-        super().save_model(request, obj, form, change)
-
-    def response_add(self, request, obj, post_url_continue=None):
-        secret = getattr(request, "_new_api_key", None)
-        if secret is None:
-            return super().response_add(request, obj, post_url_continue)
-        response = TemplateResponse(
-            request,
-            "api/key_created.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": "API key created",
-                "key": obj,
-                "secret": secret,
-                "opts": self.model._meta,
-            },
-        )
-        response["Cache-Control"] = "no-store"
-        return response
+    created_template = "api/key_created.html"
+    created_title = "API key created"
+    created_name = "key"
 
     @admin.action(description="Revoke the selected keys (they stop working at once)")
     def revoke(self, request, queryset):
@@ -59,7 +72,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
 
 @admin.register(DeskToken)
-class DeskTokenAdmin(admin.ModelAdmin):
+class DeskTokenAdmin(ShownOnceAdmin):
     list_display = ["name", "prefix", "user", "created_at", "state", "last_used_at"]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
     list_select_related = ["user"]
@@ -83,28 +96,9 @@ class DeskTokenAdmin(admin.ModelAdmin):
             return "Revoked"
         return "Active" if token.user.is_active else "Refused (user deactivated)"
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            request._new_desk_token = obj.new_secret()
-        super().save_model(request, obj, form, change)
-
-    def response_add(self, request, obj, post_url_continue=None):
-        secret = getattr(request, "_new_desk_token", None)
-        if secret is None:
-            return super().response_add(request, obj, post_url_continue)
-        response = TemplateResponse(
-            request,
-            "api/desk_token_created.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": "Desk token created",
-                "token": obj,
-                "secret": secret,
-                "opts": self.model._meta,
-            },
-        )
-        response["Cache-Control"] = "no-store"
-        return response
+    created_template = "api/desk_token_created.html"
+    created_title = "Desk token created"
+    created_name = "token"
 
     @admin.action(description="Revoke the selected tokens (they stop working at once)")
     def revoke(self, request, queryset):
