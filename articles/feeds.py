@@ -11,7 +11,6 @@ of queries whatever the number of stories.
 import mimetypes
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -19,10 +18,11 @@ from django.urls import reverse
 from django.utils import feedgenerator
 from django.utils.feedgenerator import Enclosure
 from django.utils.html import escape
-from taggit.models import Tag, TaggedItem
+from taggit.models import Tag
 
 from articles import body, invalidation
 from articles.models import Article, Author, Section
+from articles.models.querysets import attach_tags
 from articles.navigation import is_slug
 from articles.seo import absolute, date_modified
 from newsroom.cachetags import depends_on
@@ -30,26 +30,6 @@ from newsroom.cachetags import depends_on
 FEED_ITEMS = 20
 MEDIA_NS = "http://search.yahoo.com/mrss/"
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
-
-
-def _attach_tag_names(stories) -> None:
-    """Each story's tag names (its categories) in one query on taggit's (content
-    type, object) index. taggit's own prefetch joins the stories back through a
-    cast of their id, which made PostgreSQL read every story (100,000) for a tag's
-    feed."""
-    names = {story.pk: [] for story in stories}
-    taggings = (
-        TaggedItem.objects.filter(
-            content_type=ContentType.objects.get_for_model(Article),
-            object_id__in=list(names),
-        )
-        .order_by("tag__name")
-        .values_list("object_id", "tag__name")
-    )
-    for story_id, name in taggings:
-        names[story_id].append(name)
-    for story in stories:
-        story.tag_names = names[story.pk]
 
 
 def _add_media(handler, item):
@@ -154,7 +134,7 @@ class StoryFeed(Feed):
         if settings.FEED_FULL_CONTENT:
             stories = stories.with_quotes()
         stories = list(stories.order_by("-published_at", "-id")[:FEED_ITEMS])
-        _attach_tag_names(stories)
+        attach_tags(stories)  # not taggit's prefetch: see attach_tags
         if settings.FEED_FULL_CONTENT:
             body.attach_images(stories)  # every story's pictures: one query
         return stories
@@ -191,7 +171,7 @@ class StoryFeed(Feed):
 
     def item_categories(self, item):
         categories = [item.section.name] if item.section else []
-        return categories + item.tag_names
+        return categories + [tag.name for tag in item.tag_list]
 
     def item_enclosures(self, item):
         image = item.featured_image
