@@ -26,7 +26,9 @@ approves a pending comment every second (`Comment.approve(by=…)`, on stories d
 by the same Zipf law: comments follow readers), an editor saves an edit to a live
 story every 10 s (`Article.save()` in a revision) and publishes a draft every 60 s
 (`Article.apply("publish", …)`); the first edit comes at 2 s, the first publish at
-4 s, so even a 5 s run has each kind. Results are printed and written to
+4 s, so even a 5 s run has each kind. The writer process is started, and sets
+up, during the warm-up of both passes, so the two warm-ups share the cores alike
+and only the writes differ. Results are printed and written to
 benchmarks/results/mixed-traffic.md; --by-page adds the hit ratio of each kind of
 page, from gunicorn's access log.
 """
@@ -282,9 +284,9 @@ def writer_main(plan_path: Path) -> int:
     done = {kind: {"done": 0, "skipped": 0, "errors": 0, "ms": []} for kind in kinds}
     due = {kind: first for kind, (_, first, _) in kinds.items()}
     print(f"ready: {len(queue)} pending comments, {len(drafts)} drafts", flush=True)
-    sys.stdin.readline()
+    writing = sys.stdin.readline().strip() == "write"
     started = time.monotonic()
-    while True:
+    while writing:
         kind = min(due, key=due.get)
         if due[kind] >= plan["seconds"]:
             break
@@ -368,33 +370,31 @@ def one_pass(args, env, work: Path, with_writes: bool) -> tuple[dict, dict | Non
     )
     writer = None
     try:
-        if with_writes:
-            writer = subprocess.Popen(
-                [sys.executable, __file__, "--writer", str(work / "plan.json")],
-                cwd=ROOT,
-                env=env,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                text=True,
-            )
+        # Started in both passes, so both warm-ups share the cores with its setup
+        # alike: only the writes differ. Without writes it waits out the run.
+        writer = subprocess.Popen(
+            [sys.executable, __file__, "--writer", str(work / "plan.json")],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         readers(server.port, args, args.warm_up, work)
-        if writer:
-            ready = writer.stdout.readline().strip()
-            if not ready.startswith("ready"):
-                raise RuntimeError("the writer process did not start")
-            log(f"writer {ready}")
-            writer.stdin.write("go\n")
-            writer.stdin.flush()
+        ready = writer.stdout.readline().strip()
+        if not ready.startswith("ready"):
+            raise RuntimeError("the writer process did not start")
+        log(f"writer {ready}")
+        writer.stdin.write("write\n" if with_writes else "wait\n")
+        writer.stdin.flush()
         logged_before = access_log.stat().st_size if args.by_page else 0
         result = readers(server.port, args, args.seconds, work)
         if args.by_page:
             with access_log.open() as lines:
                 lines.seek(logged_before)
                 result["by_page"] = cache_by_kind(lines, args.kind_of)
-        writes = None
-        if writer:
-            out, _ = writer.communicate(timeout=60)
-            writes = json.loads(out.strip().splitlines()[-1])
+        out, _ = writer.communicate(timeout=60)
+        writes = json.loads(out.strip().splitlines()[-1]) if with_writes else None
         return result, writes
     finally:
         if writer and writer.poll() is None:
