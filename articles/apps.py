@@ -11,7 +11,7 @@ class ArticlesConfig(AppConfig):
         # Models can be imported only once the app registry is ready.
         from taggit.models import Tag, TaggedItem
 
-        from articles import invalidation, signals
+        from articles import cards, invalidation, signals
         from articles.models import (
             Article,
             Author,
@@ -44,6 +44,8 @@ class ArticlesConfig(AppConfig):
         pagecache.watch_relation(Article.tags, tags=invalidation.tags_related)
         pagecache.watch_relation(Article.authors, tags=invalidation.authors_related)
         pagecache.watch_schedule(Article.objects.next_visibility_change)
+        # A card's comment count is filled in when its list is served.
+        cards.register_slots()
         # A story shows its featured image: a new crop, caption or alt text there
         # changes the story's pages.
         pagecache.watch(Image)

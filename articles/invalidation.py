@@ -11,11 +11,12 @@ The tags the public pages show:
   section" and "related").
 * ``nav:<id>``: the previous/next links of a story's page.
 * ``comments:<id>``: a story's approved comments and their count: its page, its
-  comment feed and the cards that show the count (declared by the lists).
+  comment feed, and the count on its cards, which lists fill in each time they
+  are served (articles/cards.py), so the lists themselves stay cached.
 
 So an edit to a live story's body refreshes that story's page and the lists that
 show its card; a comment approved refreshes the story's page (but not the story
-itself: articles/fragments.py keeps it) and the lists that show its count;
+itself: articles/fragments.py keeps it) and the count on its cards;
 a publish refreshes, in addition, the lists it joins and its two neighbours. A
 draft's edits refresh nothing: no public page shows a draft.
 """
@@ -169,7 +170,8 @@ def comments_changed(story_id) -> set[str]:
 
 
 def card_tags(stories) -> set[str]:
-    """What a list's cards show besides each story itself: its comment count."""
+    """What a list's items show besides each story itself: its comment count (the
+    API's lists; the HTML lists fill it in when served, articles/cards.py)."""
     return {comments_tag(story.pk) for story in stories}
 
 

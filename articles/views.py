@@ -93,7 +93,6 @@ def story_list(
     )
     if not allow_empty and page.paginator.count == 0:
         raise Http404("No published stories here.")
-    depends_on(*invalidation.card_tags(page.object_list))
     return render(
         request, template, {"page": page, "articles": page.object_list, **context}
     )

@@ -67,7 +67,7 @@ from django.utils.cache import (
 )
 from django.utils.http import http_date
 
-from newsroom import cachetags
+from newsroom import cachetags, liveslots
 from newsroom.cachetags import EVERYTHING, SCHEDULE, SITE
 from newsroom.models import PageCacheState
 from newsroom.routers import PIN_COOKIE
@@ -358,25 +358,42 @@ def _page_key(request: HttpRequest, host: str) -> str:
     return f"pagecache:page:{digest}"
 
 
-def _is_fresh(entry: dict, now: datetime) -> bool:
+def _current_versions(entry: dict, now: datetime) -> dict[str, str] | None:
+    """The current versions of what a stored page shows (and of its slots' tags:
+    newsroom/liveslots.py), or None if the page is stale."""
     # The expiry is checked here too, not only by the cache's own: the cache
     # server's clock may differ from ours, and the publish time is ours.
     if entry["expires"] <= now.timestamp():
-        return False
-    return cachetags.versions(entry["depends_on"]) == entry["depends_on"]
+        return None
+    depends_on = entry["depends_on"]
+    current = cachetags.versions(depends_on.keys() | entry.get("slot_tags", set()))
+    if any(current[tag] != version for tag, version in depends_on.items()):
+        return None
+    return current
 
 
-def _respond(request: HttpRequest, entry: dict) -> HttpResponse:
-    response = HttpResponse(
-        b"" if request.method == "HEAD" else entry["content"], status=entry["status"]
-    )
+def _fill_slots(response: HttpResponse, pieces, slots, versions) -> None:
+    """Write the slots' current values into the page. Its ETag and length follow
+    the content; it has no Last-Modified (the values change after it was stored)."""
+    response.content = liveslots.fill(pieces, slots, versions)
+    response.headers["Content-Length"] = str(len(response.content))
+    response.headers.pop("Last-Modified", None)
+    set_response_etag(response)
+
+
+def _respond(request: HttpRequest, entry: dict, versions: dict) -> HttpResponse:
+    response = HttpResponse(entry["content"], status=entry["status"])
     for name, value in entry["headers"]:
         response.headers[name] = value
+    if "slots" in entry:
+        _fill_slots(response, entry["pieces"], entry["slots"], versions)
+    if request.method == "HEAD":
+        response.content = b""  # the headers (its length) stay the page's
     response["X-Page-Cache"] = "hit"
     return get_conditional_response(
         request,
         etag=response.get("ETag"),
-        last_modified=entry["stored_at"],
+        last_modified=None if "slots" in entry else entry["stored_at"],
         response=response,
     )
 
@@ -405,8 +422,8 @@ class PageCacheMiddleware:
         key = _page_key(request, key_host)
         entry = cache.get(key)
         now = timezone.now()
-        if entry is not None and _is_fresh(entry, now):
-            return _respond(request, entry)
+        if entry is not None and (current := _current_versions(entry, now)):
+            return _respond(request, entry, current)
 
         # Read before the render: a write that commits while the page renders
         # bumps EVERYTHING, and the page is then served but not stored.
@@ -415,10 +432,24 @@ class PageCacheMiddleware:
         schedule = f"{current[SCHEDULE]}.{current[SITE]}"  # as schedule_version()
         until_change = next_scheduled_change(schedule, now) - now
         collecting = cachetags.start_collecting()
+        recording = liveslots.start_recording()
         try:
             response = self.get_response(request)
         finally:
             shown = cachetags.stop_collecting(collecting)
+            slots = liveslots.stop_recording(recording)
+        # Slots are filled on every response, stored or not: no mark leaves here.
+        stored_content = {}
+        if slots.slots and not response.streaming:
+            pieces = slots.split(response.content)
+            slot_tags = liveslots.tags_of(slots.slots)
+            stored_content = {
+                "content": b"",
+                "pieces": pieces,
+                "slots": slots.slots,
+                "slot_tags": slot_tags,
+            }
+            _fill_slots(response, pieces, slots.slots, cachetags.versions(slot_tags))
         ttl = int(min(seconds, until_change.total_seconds()))
         if ttl < 1 or not _response_is_shareable(request, response):
             return self._mark_private(response)
@@ -429,7 +460,8 @@ class PageCacheMiddleware:
         if not response.has_header("ETag"):
             set_response_etag(response)  # none for an empty body (a redirect)
         stored_at = int(now.timestamp())
-        response["Last-Modified"] = http_date(stored_at)
+        if not stored_content:
+            response["Last-Modified"] = http_date(stored_at)
         response["X-Page-Cache"] = "miss"
         depends = cachetags.versions(cachetags.page_dependencies(shown) | {EVERYTHING})
         unchanged = depends.pop(EVERYTHING) == before
@@ -449,12 +481,13 @@ class PageCacheMiddleware:
                 "stored_at": stored_at,
                 "expires": now.timestamp() + ttl,
                 "depends_on": depends,
+                **stored_content,
             }
             cache.set(key, entry, timeout=ttl)
         return get_conditional_response(
             request,
             etag=response.get("ETag"),
-            last_modified=stored_at,
+            last_modified=None if stored_content else stored_at,
             response=response,
         )
 

@@ -2,7 +2,8 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from articles import body
+from articles import body, cards
+from newsroom import liveslots
 
 register = template.Library()
 
@@ -34,6 +35,18 @@ class StoryPartNode(template.Node):
         if capture is not None:
             capture.keep(self.name, html)
         return html
+
+
+@register.simple_tag
+def card_comment_count(article):
+    """ " · 3 comments" on a story's card: filled in when a cached list is served
+    (articles/cards.py), so approvals do not make the lists stale."""
+    return liveslots.slot(
+        cards.COMMENT_COUNT,
+        article.pk,
+        article.get_absolute_url(),
+        value=article.comment_count,
+    )
 
 
 @register.filter
