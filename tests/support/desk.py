@@ -8,6 +8,19 @@ from articles import writing
 from articles.models import Article
 from tests.support.users import user_in_group
 
+# Who may change a story (and so autosave it, or be shown as having it open), by
+# role and whose story it is: the HTTP status a desk endpoint answers with.
+CHANGE_FORM_RULE = [
+    ("Contributor", "own", 200),
+    ("Contributor", "other", 403),
+    ("Author", "own", 200),
+    ("Author", "other", 403),
+    ("Editor", "own", 200),
+    ("Editor", "other", 200),
+    ("Superuser", "other", 200),
+    ("No role", "other", 403),  # a moderator
+]
+
 
 def make_staff(django_user_model, role: str, username: str | None = None):
     """A staff member in a role; "Superuser"; or "No role" (a moderator, say)."""
@@ -119,6 +132,22 @@ def add_form_data(**overrides) -> dict:
             f"{prefix}-MAX_NUM_FORMS": "1000",
         }
     return data | overrides
+
+
+def csrf_token_from_change_form(client, article) -> str:
+    """Open the change form, which sets the CSRF cookie, and return its token."""
+    client.get(change_url(article))
+    return client.cookies["csrftoken"].value
+
+
+def own_queries(captured) -> list[str]:
+    """The SQL of a desk request beyond who is asking (the session, user and
+    permission rows every admin request reads) and savepoints."""
+    return [
+        q["sql"]
+        for q in captured.captured_queries
+        if not any(t in q["sql"] for t in ("django_session", "auth_", "SAVEPOINT"))
+    ]
 
 
 def change_url(article) -> str:
