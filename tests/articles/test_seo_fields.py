@@ -2,10 +2,6 @@
 Graph and Twitter tags and NewsArticle JSON-LD say, with and without them; hostile
 text stays text; the form's limits; revisions keep them."""
 
-import html
-import json
-import re
-
 import pytest
 import reversion
 
@@ -14,26 +10,9 @@ from articles.models import Article
 from tests.support.desk import make_staff, post_change
 from tests.support.escaping import PAYLOADS, Elements
 from tests.support.factories import make_article
+from tests.support.story_page import LD_JSON, meta, news_article, page_of
 
 pytestmark = pytest.mark.django_db
-
-LD_JSON = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
-
-
-def page_of(client, story) -> str:
-    response = client.get(story.get_absolute_url())
-    assert response.status_code == 200
-    return response.text
-
-
-def meta(page: str, key: str) -> list[str]:
-    pattern = rf'<meta (?:property|name)="{re.escape(key)}" content="([^"]*)">'
-    return [html.unescape(value) for value in re.findall(pattern, page)]
-
-
-def news_article(page: str) -> dict:
-    blocks = [json.loads(text) for text in LD_JSON.findall(page)]
-    return next(block for block in blocks if block["@type"] == "NewsArticle")
 
 
 def test_the_page_uses_the_meta_description_and_social_headline(client):

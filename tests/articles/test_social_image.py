@@ -1,10 +1,6 @@
 """The social image: an optional library picture for shared links and social cards,
 defaulting to the featured image; a use of the image the library knows about."""
 
-import html
-import json
-import re
-
 import pytest
 import reversion
 from django.db import connection
@@ -21,26 +17,9 @@ from tests.support.factories import (
     make_library_image,
     make_section,
 )
+from tests.support.story_page import meta, news_article, page_of
 
 pytestmark = pytest.mark.django_db
-
-LD_JSON = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
-
-
-def page_of(client, story) -> str:
-    response = client.get(story.get_absolute_url())
-    assert response.status_code == 200
-    return response.text
-
-
-def meta(page: str, key: str) -> list[str]:
-    pattern = rf'<meta (?:property|name)="{re.escape(key)}" content="([^"]*)">'
-    return [html.unescape(value) for value in re.findall(pattern, page)]
-
-
-def news_article(page: str) -> dict:
-    blocks = [json.loads(text) for text in LD_JSON.findall(page)]
-    return next(block for block in blocks if block["@type"] == "NewsArticle")
 
 
 def social_crop_url(image) -> str:
