@@ -1,11 +1,18 @@
 """Helpers for the editorial-desk tests: the cast, and admin form posts."""
 
+import reversion
 from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
 from articles import writing
-from articles.models import Article
+from articles.models import Article, Correction
+from tests.support.factories import (
+    make_article,
+    make_author,
+    make_library_image,
+    make_section,
+)
 from tests.support.users import user_in_group
 
 # Who may change a story (and so autosave it, or be shown as having it open), by
@@ -39,6 +46,26 @@ def make_staff(django_user_model, role: str, username: str | None = None):
             user.groups.add(moderator)
         return user
     return user_in_group(django_user_model, username, role)
+
+
+def busy_story(editor, **fields) -> Article:
+    """A story with something in every part of its change form: a section, two
+    bylines, tags, a quote, a featured image, a correction, and a revision saved
+    by editor."""
+    story = make_article(
+        headline="Busy",
+        section=make_section(),
+        authors=[make_author(), make_author()],
+        tags=["harbour", "bridges", "council"],
+        quotes=[{"text": "Yes", "speaker": "Mayor"}],
+        featured_image=make_library_image(),
+        **fields,
+    )
+    Correction.objects.create(article=story, kind="correction", text="Fixed.")
+    with reversion.create_revision():
+        story.save()
+        reversion.set_user(editor)
+    return story
 
 
 def _split(moment):
