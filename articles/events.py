@@ -35,24 +35,26 @@ def announce(event: str, article_id: int, occurred_at=None, **details) -> None:
     one). A listener that fails is logged; it never fails the editor's request."""
     if event not in EVENTS:
         raise ValueError(f"No story event {event!r}.")
-    when = occurred_at or timezone.now()
+    send_after_commit(
+        story_event,
+        "articles.Article",
+        f"{event} for story {article_id}",
+        event=event,
+        article_id=article_id,
+        occurred_at=occurred_at or timezone.now(),
+        **details,
+    )
+
+
+def send_after_commit(signal: Signal, sender: str, about: str, **arguments) -> None:
+    """Send `signal` once the current transaction commits (at once outside one).
+    A listener that fails is logged as failing `about`; it never fails the request
+    that caused the event."""
 
     def send():
-        for receiver, result in story_event.send_robust(
-            sender="articles.Article",
-            event=event,
-            article_id=article_id,
-            occurred_at=when,
-            **details,
-        ):
+        for receiver, result in signal.send_robust(sender=sender, **arguments):
             if isinstance(result, Exception):
-                logger.error(
-                    "%s for story %s: %r failed: %r",
-                    event,
-                    article_id,
-                    receiver,
-                    result,
-                )
+                logger.error("%s: %r failed: %r", about, receiver, result)
 
     transaction.on_commit(send)
 

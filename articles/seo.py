@@ -134,18 +134,7 @@ def _social_images(article) -> list[dict]:
     social = article.social_image
     if social is None or not social.file or social == article.featured_image:
         return []
-    found = [
-        _compact(
-            {
-                "@type": "ImageObject",
-                "url": absolute(social.file.url),
-                "width": social.width,
-                "height": social.height,
-                "caption": social.caption or social.alt_text,
-                "creditText": social.credit,
-            }
-        )
-    ]
+    found = [_image_object(social, social.caption, social.credit)]
     if crop := _social_crop(social):
         found.append(_rendition_object(crop))
     return found
@@ -160,19 +149,23 @@ def _body_images(article) -> list[dict]:
             continue
         seen.add(placed.image_id)
         caption, credit = body.credits(placed, image)
-        found.append(
-            _compact(
-                {
-                    "@type": "ImageObject",
-                    "url": absolute(image.file.url),
-                    "width": image.width,
-                    "height": image.height,
-                    "caption": caption or image.alt_text,
-                    "creditText": credit,
-                }
-            )
-        )
+        found.append(_image_object(image, caption, credit))
     return found
+
+
+def _image_object(image, caption: str, credit: str) -> dict:
+    """A library picture's stored file; its alt text stands in for a missing
+    caption."""
+    return _compact(
+        {
+            "@type": "ImageObject",
+            "url": absolute(image.file.url),
+            "width": image.width,
+            "height": image.height,
+            "caption": caption or image.alt_text,
+            "creditText": credit,
+        }
+    )
 
 
 def _rendition_object(rendition: dict) -> dict:
@@ -189,18 +182,7 @@ def _featured_images(article) -> list[dict]:
     image = article.featured_image
     if image is None or not image.file:
         return []
-    found = [
-        _compact(
-            {
-                "@type": "ImageObject",
-                "url": absolute(image.file.url),
-                "width": image.width,
-                "height": image.height,
-                "caption": article.featured_caption or image.alt_text,
-                "creditText": article.featured_credit,
-            }
-        )
-    ]
+    found = [_image_object(image, article.featured_caption, article.featured_credit)]
     widths = [r for r in image.renditions_of("width") if r["type"] == "image/webp"]
     social = _social_crop(image)
     for rendition in ([social] if social else []) + sorted(

@@ -15,15 +15,13 @@ median and p95 per kind, and the queries a request runs. The issue's target
 import argparse
 import json
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from benchmarks.environment import production_env  # noqa: E402
+from benchmarks.environment import child_result  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "api-list.md"
 
@@ -112,24 +110,13 @@ def main() -> None:
     if args.child:
         child(args)
         return
-    with tempfile.TemporaryDirectory() as work:
-        overrides = {
-            "DJANGO_ALLOWED_HOSTS": "testserver",
-            "PAGE_CACHE_SECONDS": "0",
-            "API_RATE_LIMIT": "0",  # one client asking on purpose; 0: no limit
-        }
-        if args.database_url:
-            overrides["DATABASE_URL"] = args.database_url
-        env = production_env(Path(work), **overrides)
-        out = subprocess.run(
-            [sys.executable, __file__, "--child", *sys.argv[1:]],
-            env=env,
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-    data = json.loads(out.stdout.strip().splitlines()[-1])
+    overrides = {
+        "PAGE_CACHE_SECONDS": "0",
+        "API_RATE_LIMIT": "0",  # one client asking on purpose; 0: no limit
+    }
+    if args.database_url:
+        overrides["DATABASE_URL"] = args.database_url
+    data = child_result(__file__, *sys.argv[1:], **overrides)
     lines = [
         "# The read API's story list, uncached",
         "",

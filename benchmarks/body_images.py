@@ -19,16 +19,14 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from benchmarks.environment import production_env  # noqa: E402
+from benchmarks.environment import child_result  # noqa: E402
 
 WIDTHS = [480, 800, 1200, 1600]
 CROPS = {"card": (1200, 800), "social": (1200, 630), "square": (800, 800)}
@@ -193,21 +191,11 @@ def main() -> None:
     if args.child:
         child(args.runs)
         return
-    with tempfile.TemporaryDirectory() as work:
-        env = production_env(
-            Path(work),
-            DJANGO_ALLOWED_HOSTS="testserver",
-            PAGE_CACHE_SECONDS="0",  # every fetch renders the page in full
-        )
-        out = subprocess.run(
-            [sys.executable, __file__, "--child", f"--runs={args.runs}"],
-            env=env,
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-    result = json.loads(out.strip().splitlines()[-1])
+    result = child_result(
+        __file__,
+        f"--runs={args.runs}",
+        PAGE_CACHE_SECONDS="0",  # every fetch renders the page in full
+    )
     for label, figures in result.items():
         print(
             f"Uncached article, {label}: {figures['queries']} queries, page median "

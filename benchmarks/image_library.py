@@ -16,16 +16,14 @@ import hashlib
 import json
 import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from benchmarks.environment import production_env  # noqa: E402
+from benchmarks.environment import child_result  # noqa: E402
 
 KINDS = [
     ("width", 480, 320),
@@ -136,23 +134,7 @@ def main() -> None:
     if args.child:
         child(args.images, args.runs)
         return
-    with tempfile.TemporaryDirectory() as work:
-        env = production_env(Path(work), DJANGO_ALLOWED_HOSTS="testserver")
-        out = subprocess.run(
-            [
-                sys.executable,
-                __file__,
-                "--child",
-                f"--images={args.images}",
-                f"--runs={args.runs}",
-            ],
-            env=env,
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-    result = json.loads(out.strip().splitlines()[-1])
+    result = child_result(__file__, f"--images={args.images}", f"--runs={args.runs}")
     for seconds, sql in result["sql"]:
         print(f"  {seconds} s  {sql}")
     print(

@@ -20,15 +20,13 @@ issue's target: a miss after an approval ≤ 4 ms.
 import argparse
 import json
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from benchmarks.environment import production_env  # noqa: E402
+from benchmarks.environment import child_result  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "miss-after-approval.md"
 
@@ -140,17 +138,7 @@ def main() -> None:
     if args.child:
         child(args.runs)
         return
-    with tempfile.TemporaryDirectory() as work:
-        env = production_env(Path(work), DJANGO_ALLOWED_HOSTS="testserver")
-        out = subprocess.run(
-            [sys.executable, __file__, "--child", f"--runs={args.runs}"],
-            env=env,
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-    data = json.loads(out.stdout.strip().splitlines()[-1])
+    data = child_result(__file__, f"--runs={args.runs}")
     text = report(data, args.runs)
     print(text)
     args.output.write_text(text)

@@ -6,13 +6,10 @@ commits, with comment_id, article_id and occurred_at. Listeners connect in their
 AppConfig.ready() and only enqueue work; a failing one is logged, never raised.
 """
 
-import logging
-
-from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
-logger = logging.getLogger(__name__)
+from articles.events import send_after_commit
 
 APPROVED = "comment.approved"
 
@@ -20,19 +17,12 @@ comment_approved = Signal()
 
 
 def announce_approved(comment_id: int, article_id: int) -> None:
-    when = timezone.now()
-
-    def send():
-        for receiver, result in comment_approved.send_robust(
-            sender="comments.Comment",
-            event=APPROVED,
-            comment_id=comment_id,
-            article_id=article_id,
-            occurred_at=when,
-        ):
-            if isinstance(result, Exception):
-                logger.error(
-                    "comment %s approved: %r failed: %r", comment_id, receiver, result
-                )
-
-    transaction.on_commit(send)
+    send_after_commit(
+        comment_approved,
+        "comments.Comment",
+        f"comment {comment_id} approved",
+        event=APPROVED,
+        comment_id=comment_id,
+        article_id=article_id,
+        occurred_at=timezone.now(),
+    )

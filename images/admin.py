@@ -111,6 +111,17 @@ def _thumbnail_html(image, missing="Renditions are being made…") -> str:
     )
 
 
+# The change form's File section: what the library knows of the file, read-only.
+FILE_FACTS = [
+    "used_in_detail",
+    "original_name",
+    "dimensions",
+    "byte_size",
+    "uploaded_by",
+    "uploaded_at",
+]
+
+
 @admin.register(Image)
 class ImageAdmin(WideChangeList, admin.ModelAdmin):
     list_display = [
@@ -143,30 +154,9 @@ class ImageAdmin(WideChangeList, admin.ModelAdmin):
                 "crops around it.",
             },
         ),
-        (
-            "File",
-            {
-                "fields": [
-                    "used_in_detail",
-                    "original_name",
-                    "dimensions",
-                    "byte_size",
-                    "uploaded_by",
-                    "uploaded_at",
-                ]
-            },
-        ),
+        ("File", {"fields": FILE_FACTS}),
     ]
-    readonly_fields = [
-        "preview",
-        "crops",
-        "used_in_detail",
-        "original_name",
-        "dimensions",
-        "byte_size",
-        "uploaded_by",
-        "uploaded_at",
-    ]
+    readonly_fields = ["preview", "crops", *FILE_FACTS]
 
     class Media:
         css = {"all": ["images/images-admin.css"]}

@@ -7,25 +7,12 @@ import pytest
 from comments.models import Comment
 from tests.support import pagecache as pagecache_fixtures
 from tests.support.factories import make_article, make_comment, make_section
+from tests.support.pagecache import warm
 
 pytestmark = pytest.mark.django_db
 
 page_cache_on = pagecache_fixtures.page_cache_on
-
-
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    def run(write):
-        with django_capture_on_commit_callbacks(execute=True):
-            write()
-
-    return run
-
-
-def warm(client, urls):
-    for url in urls:
-        client.get(url)
-        assert client.get(url)["X-Page-Cache"] == "hit", url
+commit = pagecache_fixtures.commit
 
 
 def test_a_second_read_is_served_from_the_cache_with_etag_and_304(client):

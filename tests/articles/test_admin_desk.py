@@ -14,7 +14,7 @@ from django.utils.formats import date_format
 from articles.desk import comment_model
 from articles.models import Article, Correction
 from images.models import Image
-from tests.support.desk import add_form_data, make_staff, post_change
+from tests.support.desk import add_form_data, busy_story, make_staff, post_change
 from tests.support.factories import (
     make_article,
     make_author,
@@ -328,18 +328,7 @@ def test_long_headlines_are_clamped_with_the_whole_headline_on_hover(client, edi
 
 
 def test_the_change_form_opens_within_15_queries(client, editor):
-    story = make_article(
-        headline="Busy",
-        section=make_section(),
-        authors=[make_author(), make_author()],
-        tags=["harbour", "bridges", "council"],
-        quotes=[{"text": "Yes", "speaker": "Mayor"}],
-        featured_image=make_library_image(),
-    )
-    Correction.objects.create(article=story, kind="correction", text="Fixed.")
-    with reversion.create_revision():
-        story.save()
-        reversion.set_user(editor)
+    story = busy_story(editor)
     client.force_login(editor)
     url = reverse("admin:articles_article_change", args=[story.pk])
     client.get(url)

@@ -17,7 +17,14 @@ from reversion.models import Version
 
 from articles.models import Article, ArticleAutosave
 from newsroom import pagecache
-from tests.support.desk import change_form_data, change_url, make_staff
+from tests.support.desk import (
+    CHANGE_FORM_RULE,
+    change_form_data,
+    change_url,
+    csrf_token_from_change_form,
+    make_staff,
+    own_queries,
+)
 from tests.support.factories import make_article, make_draft
 
 pytestmark = pytest.mark.django_db
@@ -51,19 +58,7 @@ def generous_limit(settings):
 # --- Who may autosave: the change form's rule, story by story ----------------------
 
 
-@pytest.mark.parametrize(
-    ("role", "whose", "expected"),
-    [
-        ("Contributor", "own", 200),
-        ("Contributor", "other", 403),
-        ("Author", "own", 200),
-        ("Author", "other", 403),
-        ("Editor", "own", 200),
-        ("Editor", "other", 200),
-        ("Superuser", "other", 200),
-        ("No role", "other", 403),
-    ],
-)
+@pytest.mark.parametrize(("role", "whose", "expected"), CHANGE_FORM_RULE)
 def test_autosave_follows_the_change_forms_permission(
     client, django_user_model, role, whose, expected
 ):
@@ -160,8 +155,7 @@ def test_autosave_needs_the_csrf_token(editor):
     client = Client(enforce_csrf_checks=True)
     client.force_login(editor)
     assert post_autosave(client, autosave_url(story)).status_code == 403
-    client.get(change_url(story))  # the form sets the CSRF cookie
-    token = client.cookies["csrftoken"].value
+    token = csrf_token_from_change_form(client, story)
     response = post_autosave(client, autosave_url(story), HTTP_X_CSRFTOKEN=token)
     assert response.status_code == 200
 
@@ -240,13 +234,7 @@ def test_an_autosave_of_a_story_with_a_slot_takes_at_most_3_queries(client, edit
     post_autosave(client, autosave_url(story))  # the slot exists; caches warm
     with CaptureQueriesContext(connection) as queries:
         assert post_autosave(client, autosave_url(story)).status_code == 200
-    own = [
-        q["sql"]
-        for q in queries.captured_queries
-        if not any(
-            table in q["sql"] for table in ("django_session", "auth_", "SAVEPOINT")
-        )
-    ]
+    own = own_queries(queries)
     # Who is asking (session, user, permission rows) is every admin request's
     # cost; the autosave's own work is the story and the slot.
     assert len(own) <= 3, "\n".join(own)

@@ -8,11 +8,9 @@ from datetime import timedelta
 import pytest
 
 from articles.models import ArticleAutosave
-from tests.articles.test_writing_browser import expect, logged_in_page
+from tests.support.browser import PHONE, expect, logged_in_page
 from tests.support.desk import make_staff
 from tests.support.factories import make_draft
-
-PHONE = {"width": 390, "height": 844}
 
 
 def wait_for_slot(user, story, holds, seconds=10):

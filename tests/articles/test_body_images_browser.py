@@ -9,11 +9,10 @@ from pathlib import Path
 import pytest
 
 from articles.models import Article
-from tests.articles.test_writing_browser import DESKTOP, expect, logged_in_page
+from tests.support.browser import DESKTOP, PHONE, expect, logged_in_page
 from tests.support.factories import make_library_image
 from tests.support.users import user_with_perms
 
-PHONE = {"width": 390, "height": 844}
 # Where the screenshots go, to look at (not compared).
 SHOTS = Path(tempfile.gettempdir()) / "newsroom-screenshots"
 

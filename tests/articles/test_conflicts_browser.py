@@ -6,12 +6,9 @@ a phone), Back keeps the typed text, and each choice does what it says."""
 import pytest
 from reversion.models import Version
 
-from tests.articles.test_writing_browser import expect, logged_in_page
+from tests.support.browser import DESKTOP, PHONE, expect, fits, logged_in_page
 from tests.support.desk import make_staff
 from tests.support.factories import make_draft
-
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1366, "height": 900}
 
 
 def editor(django_user_model, username, first="", last=""):
@@ -32,11 +29,6 @@ def type_in_body(page, text):
 def save(page):
     with page.expect_navigation():
         page.click("input[name=_continue]")
-
-
-def fits(page, width) -> bool:
-    """Nothing sticks out sideways: no horizontal scrolling."""
-    return page.evaluate("document.documentElement.scrollWidth") <= width
 
 
 @pytest.mark.browser

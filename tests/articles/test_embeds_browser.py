@@ -7,11 +7,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.articles.test_writing_browser import DESKTOP, expect, logged_in_page
+from tests.support.browser import DESKTOP, PHONE, expect, logged_in_page
 from tests.support.desk import make_staff
 from tests.support.factories import make_article, make_draft
 
-PHONE = {"width": 390, "height": 844}
 YOUTUBE = "https://www.youtube.com/watch?v=aqz-KE-bpKQ"
 BODY = (
     "<p>The festival opens on the quay.</p>"

@@ -15,7 +15,9 @@ from PIL import Image as PILImage
 from reversion.models import Version
 
 from images.models import Image
+from tests.support import migrations as migration_fixtures
 from tests.support.factories import make_library_image
+from tests.support.migrations import migrate
 
 BEFORE = [
     ("articles", "0017_autosave"),
@@ -25,19 +27,8 @@ BEFORE = [
 ]
 AFTER = [("articles", "0019_featured_image_is_a_library_image")]
 
-
-@pytest.fixture(autouse=True)
-def back_to_the_latest_schema():
-    yield
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
+# Shared with the other migration tests (tests/support/migrations.py).
+back_to_the_latest_schema = migration_fixtures.back_to_the_latest_schema
 
 
 def stored_jpeg(name, colour=(200, 30, 30)) -> str:

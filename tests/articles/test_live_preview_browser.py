@@ -5,10 +5,8 @@ unsaved headline of a new story, then the next words after a pause in typing, at
 import pytest
 
 from articles.models import Article
-from tests.articles.test_writing_browser import expect, logged_in_page
+from tests.support.browser import PHONE, expect, logged_in_page
 from tests.support.desk import make_staff
-
-PHONE = {"width": 390, "height": 844}
 
 
 def open_new_story(chromium, live_server, user, viewport=None):

@@ -6,11 +6,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.articles.test_writing_browser import expect, logged_in_page
+from tests.support.browser import PHONE, expect, logged_in_page
 from tests.support.desk import make_staff
 from tests.support.factories import make_article, make_draft
-
-PHONE = {"width": 390, "height": 844}
 
 
 @pytest.mark.browser

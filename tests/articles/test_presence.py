@@ -13,7 +13,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles import presence
-from tests.support.desk import change_form_data, change_url, make_staff
+from tests.support.desk import (
+    CHANGE_FORM_RULE,
+    change_form_data,
+    change_url,
+    csrf_token_from_change_form,
+    make_staff,
+    own_queries,
+)
 from tests.support.factories import make_author, make_draft
 
 pytestmark = pytest.mark.django_db
@@ -51,19 +58,7 @@ def elena(django_user_model):
 # --- Who may send a heartbeat: the change form's rule, story by story --------------
 
 
-@pytest.mark.parametrize(
-    ("role", "whose", "expected"),
-    [
-        ("Contributor", "own", 200),
-        ("Contributor", "other", 403),
-        ("Author", "own", 200),
-        ("Author", "other", 403),
-        ("Editor", "own", 200),
-        ("Editor", "other", 200),
-        ("Superuser", "other", 200),
-        ("No role", "other", 403),  # a moderator
-    ],
-)
+@pytest.mark.parametrize(("role", "whose", "expected"), CHANGE_FORM_RULE)
 def test_the_heartbeat_follows_the_change_forms_permission(
     client, django_user_model, elena, role, whose, expected
 ):
@@ -124,8 +119,7 @@ def test_a_heartbeat_without_the_csrf_token_is_refused(elena):
     client.force_login(elena)
     story = make_draft()
     assert heartbeat(client, story).status_code == 403
-    client.get(change_url(story))  # sets the CSRF cookie, as the form does
-    token = client.cookies["csrftoken"].value
+    token = csrf_token_from_change_form(client, story)
     response = client.post(
         presence_url(story),
         "{}",
@@ -280,10 +274,6 @@ def test_a_heartbeat_takes_at_most_3_queries_of_its_own(
     with CaptureQueriesContext(connection) as queries:
         response = heartbeat(client, story, token=old_token)
     assert response.json()["saved"]
-    own = [
-        q["sql"]
-        for q in queries.captured_queries
-        if not any(t in q["sql"] for t in ("django_session", "auth_", "SAVEPOINT"))
-    ]
+    own = own_queries(queries)
     # Who is asking (session, user, permission rows) is every admin request's cost.
     assert len(own) <= 3, "\n".join(own)

@@ -8,19 +8,11 @@ import pytest
 import reversion
 
 from articles import revisions
+from tests.support.browser import PHONE, expect, logged_in_page
 from tests.support.desk import make_staff
 from tests.support.factories import make_draft
 
-DESKTOP = {"width": 1366, "height": 900}
-PHONE = {"width": 390, "height": 844}
 SCREENSHOTS = os.environ.get("DESK_SCREENSHOTS")
-
-
-def expect(locator):
-    # Imported here: collecting the suite must not need Playwright.
-    from playwright.sync_api import expect as playwright_expect
-
-    return playwright_expect(locator)
 
 
 def save_version(story, user, **fields):
@@ -53,13 +45,7 @@ def test_the_compare_page_shows_link_and_emphasis_changes(
         "<p>Residents welcomed the decision.</p>",
     )
     new, old = list(revisions.versions_of(story)[:2])
-    page = chromium.new_context(viewport=DESKTOP).new_page()
-    page.set_default_timeout(15000)
-    page.goto(f"{live_server.url}/admin/login/?next=/admin/")
-    page.fill("#id_username", editor.get_username())
-    page.fill("#id_password", "pw")
-    with page.expect_navigation():
-        page.click("input[type=submit]")
+    page = logged_in_page(chromium, live_server, editor)
     page.goto(
         f"{live_server.url}/admin/articles/article/{story.pk}/history/compare/"
         f"?from={old.pk}&to={new.pk}"

@@ -2,38 +2,17 @@
 Graph and Twitter tags and NewsArticle JSON-LD say, with and without them; hostile
 text stays text; the form's limits; revisions keep them."""
 
-import html
-import json
-import re
-
 import pytest
 import reversion
 
 from articles import revisions
 from articles.models import Article
 from tests.support.desk import make_staff, post_change
-from tests.support.escaping import PAYLOADS, Elements
+from tests.support.escaping import PAYLOADS, live_in_head
 from tests.support.factories import make_article
+from tests.support.story_page import LD_JSON, meta, news_article, page_of
 
 pytestmark = pytest.mark.django_db
-
-LD_JSON = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
-
-
-def page_of(client, story) -> str:
-    response = client.get(story.get_absolute_url())
-    assert response.status_code == 200
-    return response.text
-
-
-def meta(page: str, key: str) -> list[str]:
-    pattern = rf'<meta (?:property|name)="{re.escape(key)}" content="([^"]*)">'
-    return [html.unescape(value) for value in re.findall(pattern, page)]
-
-
-def news_article(page: str) -> dict:
-    blocks = [json.loads(text) for text in LD_JSON.findall(page)]
-    return next(block for block in blocks if block["@type"] == "NewsArticle")
 
 
 def test_the_page_uses_the_meta_description_and_social_headline(client):
@@ -92,14 +71,7 @@ def test_blank_fields_count_as_empty(client):
 def test_hostile_text_in_the_seo_fields_stays_text(client, payload):
     story = make_article(meta_description=payload, social_headline=f"Card {payload}")
     page = page_of(client, story)
-    elements = Elements()
-    elements.feed(page.split("</head>")[0])
-    assert not [tag for tag, _ in elements.found if tag in {"img", "svg", "iframe"}]
-    assert not [
-        (tag, attrs)
-        for tag, attrs in elements.found
-        if any(name.startswith("on") for name, _ in attrs)
-    ]
+    assert live_in_head(page) == []
     assert meta(page, "description") == [payload]
     assert meta(page, "og:title") == [f"Card {payload}"]
     ld = news_article(page)

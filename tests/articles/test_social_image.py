@@ -1,46 +1,19 @@
 """The social image: an optional library picture for shared links and social cards,
 defaulting to the featured image; a use of the image the library knows about."""
 
-import html
-import json
-import re
-
 import pytest
-import reversion
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles import revisions
-from articles.models import Article, Correction
+from articles.models import Article
 from images.models import Image, ImageInUse
-from tests.support.desk import make_staff, post_change
-from tests.support.factories import (
-    make_article,
-    make_author,
-    make_library_image,
-    make_section,
-)
+from tests.support.desk import busy_story, make_staff, post_change
+from tests.support.factories import make_article, make_library_image
+from tests.support.story_page import meta, news_article, page_of
 
 pytestmark = pytest.mark.django_db
-
-LD_JSON = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
-
-
-def page_of(client, story) -> str:
-    response = client.get(story.get_absolute_url())
-    assert response.status_code == 200
-    return response.text
-
-
-def meta(page: str, key: str) -> list[str]:
-    pattern = rf'<meta (?:property|name)="{re.escape(key)}" content="([^"]*)">'
-    return [html.unescape(value) for value in re.findall(pattern, page)]
-
-
-def news_article(page: str) -> dict:
-    blocks = [json.loads(text) for text in LD_JSON.findall(page)]
-    return next(block for block in blocks if block["@type"] == "NewsArticle")
 
 
 def social_crop_url(image) -> str:
@@ -203,19 +176,7 @@ def test_restoring_a_version_whose_social_image_is_gone_warns(client, editor):
 def test_the_change_form_with_both_images_opens_within_15_queries(client, editor):
     # As the form's own budget test (tests/articles/test_admin_desk.py), plus a
     # social image: its chooser's selected choice must not cost a query of its own.
-    story = make_article(
-        headline="Busy",
-        section=make_section(),
-        authors=[make_author(), make_author()],
-        tags=["harbour", "bridges", "council"],
-        quotes=[{"text": "Yes", "speaker": "Mayor"}],
-        featured_image=make_library_image(),
-        social_image=make_library_image(),
-    )
-    Correction.objects.create(article=story, kind="correction", text="Fixed.")
-    with reversion.create_revision():
-        story.save()
-        reversion.set_user(editor)
+    story = busy_story(editor, social_image=make_library_image())
     url = reverse("admin:articles_article_change", args=[story.pk])
     client.get(url)
     with CaptureQueriesContext(connection) as queries:

@@ -9,31 +9,12 @@ from pathlib import Path
 import pytest
 from taggit.models import Tag
 
+from tests.support.browser import PHONE, expect, logged_in_page
 from tests.support.desk import make_staff
 from tests.support.factories import make_draft
 
-DESKTOP = {"width": 1366, "height": 900}
-PHONE = {"width": 390, "height": 844}
 # Screenshots for a reviewer, when asked for (DESK_SCREENSHOTS=/some/folder).
 SCREENSHOTS = os.environ.get("DESK_SCREENSHOTS")
-
-
-def expect(locator):
-    # Imported here: collecting the suite must not need Playwright.
-    from playwright.sync_api import expect as playwright_expect
-
-    return playwright_expect(locator)
-
-
-def logged_in_page(chromium, live_server, user, **context):
-    page = chromium.new_context(**({"viewport": DESKTOP} | context)).new_page()
-    page.set_default_timeout(15000)
-    page.goto(f"{live_server.url}/admin/login/?next=/admin/")
-    page.fill("#id_username", user.get_username())
-    page.fill("#id_password", "pw")
-    with page.expect_navigation():
-        page.click("input[type=submit]")
-    return page
 
 
 def screenshot(page, name):

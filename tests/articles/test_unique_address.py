@@ -1,15 +1,15 @@
 """One story per address (/YYYY/MM/DD/slug/), kept by the database itself."""
 
-import threading
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.test import Client
 from django.utils import timezone
 
 from articles.models import Article
+from tests.support.concurrency import all_at_once, skip_on_in_memory_sqlite
 from tests.support.factories import make_article, make_draft
 
 pytestmark = pytest.mark.django_db
@@ -62,34 +62,14 @@ def test_stories_on_different_days_may_share_a_slug():
 
 @pytest.mark.django_db(transaction=True)
 def test_eight_editors_publishing_one_headline_at_once_get_eight_addresses():
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():
-        pytest.skip(
-            "threads on the in-memory SQLite test database fail with 'table is "
-            "locked'; SQLite's BEGIN IMMEDIATE already runs the publishes one by one"
-        )
+    skip_on_in_memory_sqlite(
+        "SQLite's BEGIN IMMEDIATE already runs the publishes one by one"
+    )
     editor = get_user_model().objects.create_superuser("chief", "c@example.com", "pw")
     drafts = [
         make_draft(headline="Storm closes the harbour", slug="") for _ in range(8)
     ]
-    barrier = threading.Barrier(8)
-    errors = []
-
-    def publish(story):
-        try:
-            barrier.wait(timeout=20)
-            story.publish(editor)
-        except Exception as exc:  # reported below with the others
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=publish, args=(story,)) for story in drafts]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert errors == []
+    assert all_at_once(lambda story: story.publish(editor), drafts) == []
     addresses = {story.get_absolute_url() for story in Article.objects.published()}
     assert len(addresses) == 8
     reader = Client()

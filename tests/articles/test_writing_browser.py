@@ -6,30 +6,9 @@ link copies."""
 import pytest
 
 from articles import previews
+from tests.support.browser import expect, logged_in_page
 from tests.support.desk import make_staff
 from tests.support.factories import make_article, make_draft
-
-DESKTOP = {"width": 1366, "height": 900}
-
-
-def expect(locator):
-    # Imported here, as tests/support/browser.py does: collecting the suite must
-    # not need Playwright. (Waits go through expect(): the admin's CSP forbids
-    # the eval that Playwright's wait_for_function needs.)
-    from playwright.sync_api import expect as playwright_expect
-
-    return playwright_expect(locator)
-
-
-def logged_in_page(chromium, live_server, user, **context):
-    page = chromium.new_context(viewport=DESKTOP, **context).new_page()
-    page.set_default_timeout(15000)
-    page.goto(f"{live_server.url}/admin/login/?next=/admin/")
-    page.fill("#id_username", user.get_username())
-    page.fill("#id_password", "pw")
-    with page.expect_navigation():
-        page.click("input[type=submit]")
-    return page
 
 
 @pytest.mark.browser

@@ -7,8 +7,12 @@ import pytest
 from django.utils import timezone
 
 from comments.models import Comment
+from tests.support.browser import DESKTOP, PHONE, log_in
 from tests.support.factories import make_article, make_comment
 from tests.support.users import moderator_account
+
+PASSWORD = "correct horse battery"  # the moderator's
+QUEUE = "/admin/comments/comment/"  # the moderation queue
 
 
 @pytest.mark.browser
@@ -17,7 +21,7 @@ def test_reader_posts_moderator_approves_reader_sees_it(
     chromium, live_server, django_user_model
 ):
     article = make_article(headline="Harbour Town votes on the new bridge")
-    moderator_account(django_user_model, "moderator", "correct horse battery")
+    moderator_account(django_user_model, "moderator", PASSWORD)
     story_url = live_server.url + article.get_absolute_url()
 
     reader = chromium.new_context().new_page()
@@ -37,11 +41,7 @@ def test_reader_posts_moderator_approves_reader_sees_it(
 
     desk = chromium.new_context().new_page()
     desk.set_default_timeout(15000)
-    desk.goto(f"{live_server.url}/admin/login/?next=/admin/comments/comment/")
-    desk.fill("#id_username", "moderator")
-    desk.fill("#id_password", "correct horse battery")
-    with desk.expect_navigation():
-        desk.click("input[type=submit]")
+    log_in(desk, live_server, "moderator", PASSWORD, next_url=QUEUE)
     assert comment.status_reason in desk.content()  # the moderator sees why
     desk.check(f"input[name=_selected_action][value='{comment.pk}']")
     desk.select_option("select[name=action]", "approve")
@@ -184,15 +184,11 @@ def test_moderator_approves_by_keyboard_and_replies_from_the_comment_page(
         )
         for n in range(3)
     ]
-    moderator_account(django_user_model, "moderator", "correct horse battery")
-    context = chromium.new_context(viewport={"width": 1366, "height": 900})
+    moderator_account(django_user_model, "moderator", PASSWORD)
+    context = chromium.new_context(viewport=DESKTOP)
     desk = context.new_page()
     desk.set_default_timeout(15000)
-    desk.goto(f"{live_server.url}/admin/login/?next=/admin/comments/comment/")
-    desk.fill("#id_username", "moderator")
-    desk.fill("#id_password", "correct horse battery")
-    with desk.expect_navigation():
-        desk.click("input[type=submit]")
+    log_in(desk, live_server, "moderator", PASSWORD, next_url=QUEUE)
 
     # The queue fits the screen; the cut values are whole on hover.
     assert _overflow(desk) <= 0
@@ -242,8 +238,8 @@ def test_moderator_approves_by_keyboard_and_replies_from_the_comment_page(
     shown = reader.locator(f"#comment-{reply.pk}")
     assert "we have corrected the date" in shown.inner_text()
 
-    desk.set_viewport_size({"width": 390, "height": 844})
-    desk.goto(f"{live_server.url}/admin/comments/comment/")
+    desk.set_viewport_size(PHONE)
+    desk.goto(f"{live_server.url}{QUEUE}")
     desk.screenshot(path="/tmp/moderation-queue-390.png", full_page=True)
     assert not desk.locator(".moderation-keys-hint").is_visible()  # no keyboard
     desk.goto(f"{live_server.url}/admin/comments/comment/{first.pk}/change/")

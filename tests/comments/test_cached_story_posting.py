@@ -3,17 +3,16 @@ anonymous page cache on, the form read from the cached page (first and second
 request), and what the reader sees after an error, a held comment and a reload."""
 
 import re
-import threading
 from datetime import timedelta
 
 import pytest
 import time_machine
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from comments.models import Comment
+from tests.support.concurrency import all_at_once, skip_on_in_memory_sqlite
 from tests.support.factories import make_article, make_comment
 
 pytestmark = pytest.mark.django_db
@@ -235,32 +234,19 @@ def test_the_stamp_is_never_cached_and_refuses_nonsense():
 
 @pytest.mark.django_db(transaction=True)
 def test_sixteen_concurrent_posts_with_one_email_from_many_addresses_store_one():
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():
-        pytest.skip(
-            "threads on the in-memory SQLite test database fail with 'table is "
-            "locked'; SQLite's BEGIN IMMEDIATE serialises the check and the insert"
-        )
+    skip_on_in_memory_sqlite(
+        "SQLite's BEGIN IMMEDIATE serialises the check and the insert"
+    )
     article = make_article()
     data = cached_form(article)
-    barrier = threading.Barrier(16)
     statuses = []
 
     def send(n):
-        try:
-            client = Client(REMOTE_ADDR=f"198.51.100.{n}")
-            barrier.wait(timeout=20)
-            different = data | {"comment": f"Thought number {n}."}
-            statuses.append(
-                client.post(reverse("comments:post"), different).status_code
-            )
-        finally:
-            connection.close()
+        client = Client(REMOTE_ADDR=f"198.51.100.{n}")
+        different = data | {"comment": f"Thought number {n}."}
+        statuses.append(client.post(reverse("comments:post"), different).status_code)
 
-    threads = [threading.Thread(target=send, args=(n,)) for n in range(1, 17)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    assert all_at_once(send, range(1, 17)) == []
     assert Comment.objects.count() == 1
     assert sorted(statuses) == [302] + [429] * 15
 

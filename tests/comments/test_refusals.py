@@ -2,12 +2,10 @@
 limit, another site, a logged-in poster's missing token, duplicates and floods."""
 
 import re
-import threading
 from datetime import timedelta
 
 import pytest
 import time_machine
-from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -15,6 +13,7 @@ from articles.models import Article
 from comments import posting
 from comments.models import Comment, DiscussionSettings
 from tests.support.comments import form_data, page, post_url
+from tests.support.concurrency import all_at_once, skip_on_in_memory_sqlite
 from tests.support.factories import make_article, make_comment, make_draft
 
 pytestmark = pytest.mark.django_db
@@ -237,30 +236,19 @@ def test_identical_post_that_passed_the_duplicate_check_meanwhile_is_409(
 
 @pytest.mark.django_db(transaction=True)
 def test_identical_posts_at_the_same_moment_make_exactly_one_row():
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():
-        pytest.skip(
-            "threads on the in-memory SQLite test database fail with 'table is "
-            "locked' (shared cache ignores the busy timeout); the race is covered "
-            "by the test above on SQLite and by this one on PostgreSQL"
-        )
+    skip_on_in_memory_sqlite(
+        "shared cache ignores the busy timeout. The race is covered by the test "
+        "above on SQLite and by this one on PostgreSQL"
+    )
     article = make_article()
     data = form_data(article)
-    barrier = threading.Barrier(4)
     statuses = []
 
     def send(n):
-        try:
-            client = Client(REMOTE_ADDR=f"198.51.100.{n}")
-            barrier.wait(timeout=10)
-            statuses.append(client.post(post_url(), data).status_code)
-        finally:
-            connection.close()
+        client = Client(REMOTE_ADDR=f"198.51.100.{n}")
+        statuses.append(client.post(post_url(), data).status_code)
 
-    threads = [threading.Thread(target=send, args=(n,)) for n in range(1, 5)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    assert all_at_once(send, range(1, 5), timeout=10) == []
     assert Comment.objects.count() == 1
     assert statuses.count(302) == 1
     assert set(statuses) <= {302, 409, 429}

@@ -5,6 +5,7 @@ import pytest
 from PIL import Image as PILImage
 
 from images.models import Image
+from tests.support.browser import DESKTOP, log_in
 from tests.support.users import user_with_perms
 
 
@@ -37,11 +38,13 @@ def test_librarian_uploads_two_pictures_and_clicks_a_focal_point(
             blocked.append(m.text) if "Content Security Policy" in m.text else None
         ),
     )
-    page.goto(f"{live_server.url}/admin/login/?next=/admin/images/image/upload/")
-    page.fill("#id_username", "librarian")
-    page.fill("#id_password", "correct horse battery")
-    with page.expect_navigation():
-        page.click("input[type=submit]")
+    log_in(
+        page,
+        live_server,
+        "librarian",
+        "correct horse battery",
+        next_url="/admin/images/image/upload/",
+    )
 
     page.set_input_files("#id_files", files)
     assert page.locator("[data-shared-alt]").is_hidden()  # one alt text per file
@@ -58,7 +61,7 @@ def test_librarian_uploads_two_pictures_and_clicks_a_focal_point(
     )
 
     # The library's list fits a 1366 px screen: no column scrolled out of sight.
-    page.set_viewport_size({"width": 1366, "height": 900})
+    page.set_viewport_size(DESKTOP)
     page.goto(f"{live_server.url}/admin/images/image/")
     results = page.locator("#changelist .results")
     assert results.evaluate("el => el.scrollWidth <= el.clientWidth")

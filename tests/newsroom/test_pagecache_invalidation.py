@@ -28,21 +28,11 @@ pytestmark = pytest.mark.django_db
 
 # Shared with the other page-cache tests (tests/support/pagecache.py).
 page_cache_on = pagecache_fixtures.page_cache_on
+commit = pagecache_fixtures.commit
 story = pagecache_fixtures.story
 
 
 # Exact invalidation -------------------------------------------------------------------
-
-
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """Run a write as if its transaction committed (tests run inside one)."""
-
-    def run(write):
-        with django_capture_on_commit_callbacks(execute=True):
-            write()
-
-    return run
 
 
 def test_editing_a_headline_refreshes_every_page_showing_it(client, story, commit):

@@ -44,19 +44,22 @@ def _assert_same_rows(fast, plain):
 # prepared() itself, on a small query.
 
 
+SMALL_QUERY_FIELDS = [
+    "pk",
+    "headline",
+    "published_at",
+    "expires_at",
+    "raw_html",
+    "featured_image__renditions",
+    "section__name",
+]
+
+
 def _small_query():
     return (
         Article.objects.published(now=Param("now", DateTimeField()))
         .filter(section=Param("section", BigIntegerField()))
-        .values_list(
-            "pk",
-            "headline",
-            "published_at",
-            "expires_at",
-            "raw_html",
-            "featured_image__renditions",
-            "section__name",
-        )
+        .values_list(*SMALL_QUERY_FIELDS)
     )
 
 
@@ -64,15 +67,7 @@ def _plain_small_query(section, now):
     return list(
         Article.objects.published(now=now)
         .filter(section=section)
-        .values_list(
-            "pk",
-            "headline",
-            "published_at",
-            "expires_at",
-            "raw_html",
-            "featured_image__renditions",
-            "section__name",
-        )
+        .values_list(*SMALL_QUERY_FIELDS)
     )
 
 

@@ -1,12 +1,32 @@
 """Helpers for the editorial-desk tests: the cast, and admin form posts."""
 
+import reversion
 from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
 from articles import writing
-from articles.models import Article
+from articles.models import Article, Correction
+from tests.support.factories import (
+    make_article,
+    make_author,
+    make_library_image,
+    make_section,
+)
 from tests.support.users import user_in_group
+
+# Who may change a story (and so autosave it, or be shown as having it open), by
+# role and whose story it is: the HTTP status a desk endpoint answers with.
+CHANGE_FORM_RULE = [
+    ("Contributor", "own", 200),
+    ("Contributor", "other", 403),
+    ("Author", "own", 200),
+    ("Author", "other", 403),
+    ("Editor", "own", 200),
+    ("Editor", "other", 200),
+    ("Superuser", "other", 200),
+    ("No role", "other", 403),  # a moderator
+]
 
 
 def make_staff(django_user_model, role: str, username: str | None = None):
@@ -26,6 +46,26 @@ def make_staff(django_user_model, role: str, username: str | None = None):
             user.groups.add(moderator)
         return user
     return user_in_group(django_user_model, username, role)
+
+
+def busy_story(editor, **fields) -> Article:
+    """A story with something in every part of its change form: a section, two
+    bylines, tags, a quote, a featured image, a correction, and a revision saved
+    by editor."""
+    story = make_article(
+        headline="Busy",
+        section=make_section(),
+        authors=[make_author(), make_author()],
+        tags=["harbour", "bridges", "council"],
+        quotes=[{"text": "Yes", "speaker": "Mayor"}],
+        featured_image=make_library_image(),
+        **fields,
+    )
+    Correction.objects.create(article=story, kind="correction", text="Fixed.")
+    with reversion.create_revision():
+        story.save()
+        reversion.set_user(editor)
+    return story
 
 
 def _split(moment):
@@ -119,6 +159,22 @@ def add_form_data(**overrides) -> dict:
             f"{prefix}-MAX_NUM_FORMS": "1000",
         }
     return data | overrides
+
+
+def csrf_token_from_change_form(client, article) -> str:
+    """Open the change form, which sets the CSRF cookie, and return its token."""
+    client.get(change_url(article))
+    return client.cookies["csrftoken"].value
+
+
+def own_queries(captured) -> list[str]:
+    """The SQL of a desk request beyond who is asking (the session, user and
+    permission rows every admin request reads) and savepoints."""
+    return [
+        q["sql"]
+        for q in captured.captured_queries
+        if not any(t in q["sql"] for t in ("django_session", "auth_", "SAVEPOINT"))
+    ]
 
 
 def change_url(article) -> str:

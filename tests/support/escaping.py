@@ -22,3 +22,16 @@ class Elements(HTMLParser):
         self.found.append((tag, attrs))
 
     handle_startendtag = handle_starttag
+
+
+def live_in_head(page: str) -> list:
+    """The elements in the page's <head> that hostile text would have made live:
+    an image, SVG or frame, or any element with an on… handler. Empty if none."""
+    elements = Elements()
+    elements.feed(page.split("</head>")[0])
+    return [
+        (tag, attrs)
+        for tag, attrs in elements.found
+        if tag in {"img", "svg", "iframe"}
+        or any(name.startswith("on") for name, _ in attrs)
+    ]

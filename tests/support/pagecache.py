@@ -1,5 +1,5 @@
-"""Fixtures shared by the page-cache tests: the cache switched on, a story shown
-on many pages, and a way to warm those pages."""
+"""Fixtures shared by the page-cache tests: the cache switched on, a write that
+commits, a story shown on many pages, and a way to warm those pages."""
 
 import pytest
 from django.apps import apps
@@ -18,6 +18,17 @@ def page_cache_on(settings, tmp_path):
     settings.PAGE_CACHE_SECONDS = 300
     settings.PAGE_CACHE_MAX_AGE = 10
     settings.VAR_DIR = tmp_path  # the version stamp of the local-memory cache
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """Run a write as if its transaction committed (tests run inside one)."""
+
+    def run(write):
+        with django_capture_on_commit_callbacks(execute=True):
+            write()
+
+    return run
 
 
 @pytest.fixture

@@ -7,18 +7,12 @@ import os
 import pytest
 
 from articles.models import Article
-from tests.articles.test_writing_browser import logged_in_page
+from tests.support.browser import DESKTOP, PHONE, fits, logged_in_page
 from tests.support.desk import make_staff
 from tests.webhooks.conftest import make_webhook
 from webhooks.models import Delivery, Webhook
 
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1366, "height": 900}
 SHOTS = os.environ.get("WEBHOOK_SCREENSHOTS")  # a folder, to look at the pages
-
-
-def fits(page, width) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth") <= width
 
 
 def shot(page, name):

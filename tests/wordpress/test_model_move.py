@@ -2,8 +2,9 @@
 without losing a row: a site imported before the move is still recognised after it."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.support import migrations as migration_fixtures
+from tests.support.migrations import migrate
 
 BEFORE = [
     ("wordpress", None),
@@ -12,19 +13,8 @@ BEFORE = [
 ]
 AFTER = [("articles", "0015_wordpress_import_leaves"), ("wordpress", "0001_initial")]
 
-
-@pytest.fixture(autouse=True)
-def back_to_the_latest_schema():
-    yield
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state([t for t in targets if t[1]]).apps
+# Shared with the other migration tests (tests/support/migrations.py).
+back_to_the_latest_schema = migration_fixtures.back_to_the_latest_schema
 
 
 @pytest.mark.django_db(transaction=True)

@@ -17,6 +17,17 @@ from images.models import Image
 from images.uploads import add_upload
 
 
+def add_to_library(file, *, alt_text: str, caption: str, credit: str) -> Image:
+    """The file in the image library, added through the upload code like any other
+    (a second run gives the same bytes: they are found there, not added again)."""
+    outcome = add_upload(
+        file, alt_text=alt_text, user=None, caption=caption, credit=credit
+    )
+    if outcome.error:
+        raise CommandError(f"{file.name}: {outcome.error}")
+    return outcome.image or outcome.existing
+
+
 class Command(BaseCommand):
     help = (
         "Load the demo content: the seed story (Putin congratulates Trump) and a few "
@@ -51,33 +62,24 @@ class Command(BaseCommand):
             )
 
     def library_image(self, story: DemoStory) -> Image:
-        """The story's picture in the image library (added once: a second run
-        finds the same bytes there), with its alt text, caption and credit."""
+        """The story's picture in the image library, with its alt text, caption
+        and credit."""
         with story.image.open("rb") as handle:
-            outcome = add_upload(
+            return add_to_library(
                 File(handle, name=story.image.name),
                 alt_text=story.image_alt,
-                user=None,
                 caption=story.image_caption,
                 credit=story.image_credit,
             )
-        if outcome.error:
-            raise CommandError(f"{story.image.name}: {outcome.error}")
-        return outcome.image or outcome.existing
 
     def gallery_image(self, picture: DemoPicture) -> Image:
-        """A drawn picture in the library, through the upload code like any other
-        (the same bytes on every run: found, not added again)."""
-        outcome = add_upload(
+        """A drawn picture in the image library."""
+        return add_to_library(
             ContentFile(picture.jpeg(), name=picture.name),
             alt_text=picture.alt_text,
-            user=None,
             caption=picture.caption,
             credit=picture.credit,
         )
-        if outcome.error:
-            raise CommandError(f"{picture.name}: {outcome.error}")
-        return outcome.image or outcome.existing
 
     def body(self, story: DemoStory) -> str:
         if not story.gallery:
