@@ -15,15 +15,7 @@ pytestmark = [
 ]
 
 page_cache_on = pagecache_fixtures.page_cache_on
-
-
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    def run(write):
-        with django_capture_on_commit_callbacks(execute=True):
-            write()
-
-    return run
+commit = pagecache_fixtures.commit
 
 
 @pytest.fixture
