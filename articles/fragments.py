@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
+from django.db import models, router
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -33,21 +34,36 @@ from django.utils.safestring import SafeString, mark_safe
 from articles.invalidation import story_part_tags, story_tag
 from articles.models import Article
 from newsroom import cachetags, pagecache
+from newsroom.prepared import Param, prepared
 
 # Built by the comments app's `{% comments_for %}`: the articles app reaches it
 # through the template, as article_detail.html always did.
 COMMENT_BLOCK = "articles/_comment_block.html"
 # What the comment block and the JSON-LD count read of the story (a field missing
-# here would cost a query of its own: tests/articles/test_story_parts.py counts).
-COMMENT_BLOCK_FIELDS = (
-    "headline",
-    "slug",
-    "status",
-    "published_at",
-    "expires_at",
-    "allow_comments",
-    "comment_count",
+# here would cost a query of its own: tests/articles/test_story_parts.py counts),
+# in the model's own field order, as Model.from_db() takes them.
+STORY_COLUMNS = tuple(
+    field.attname
+    for field in Article._meta.concrete_fields
+    if field.attname
+    in {
+        "id",
+        "headline",
+        "slug",
+        "status",
+        "published_at",
+        "expires_at",
+        "allow_comments",
+        "comment_count",
+    }
 )
+
+
+def story_query():
+    """The story's STORY_COLUMNS by primary key, for prepared()."""
+    return Article.objects.filter(pk=Param("pk", models.BigIntegerField())).values_list(
+        *STORY_COLUMNS
+    )
 
 
 def enabled() -> bool:
@@ -92,12 +108,16 @@ class KeptPage:
         """The story's row (only what the comment block reads), if it is still
         published at this address: a row read anyway for the comment count, so the
         page never outlives an unpublish, even one no tag was bumped for."""
-        article = (
-            Article.objects.filter(pk=self.story_id).only(*COMMENT_BLOCK_FIELDS).first()
+        using = router.db_for_read(Article)  # a replica for public pages, if any
+        # Compiled once (newsroom/prepared.py): building it cost more than running it.
+        rows = prepared("kept-page-story", story_query, using=using).rows(
+            pk=self.story_id
         )
+        if not rows:
+            return None
+        article = Article.from_db(using, STORY_COLUMNS, rows[0])
         if (
-            article is None
-            or not article.is_published()
+            not article.is_published()
             or article.slug != slug
             or timezone.localdate(article.published_at) != day
         ):
