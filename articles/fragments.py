@@ -1,30 +1,69 @@
-"""The parts of a story's page that its comments do not change, kept between renders.
+"""A story's page kept whole but for its comment block, between renders.
 
 A comment approved on a story makes its cached page stale (newsroom/pagecache.py),
-but not the story itself: its header, body, quotes, pictures, corrections, related
-stories, navigation and metadata are the same. They are kept here, keyed by the
-story's address and stored with the versions of the cache tags they show
-(articles/invalidation.py: everything but ``comments:<id>``), so the page's next
-render loads the story's row, reuses them and builds only the comment block: the
-cost of a busy comment thread is the thread, not the story.
+but not the story itself: its head, header, body, quotes, pictures, corrections,
+related stories, navigation and the site's masthead and footer are the same. The
+page is kept here, keyed by the story's address and stored with the versions of the
+cache tags it shows (articles/invalidation.py: everything but ``comments:<id>``),
+with a mark where the comment block goes (``{% story_comments %}``,
+articles/templatetags/article_tags.py) and a mark for the comment count of the
+NewsArticle JSON-LD in the head. The page's next render reads the story's row (its
+comment count, and the proof it is still live at this address), builds the comment
+block and fills the marks in: the template engine renders the comments, nothing else.
 
-The template marks the parts with ``{% story_part "name" %}…{% end_story_part %}``
-(articles/templatetags/article_tags.py). The NewsArticle JSON-LD in the head holds
-the comment count; it is stored with a mark in its place, filled in on each render.
-Kept only while the page cache is on (``PAGE_CACHE_SECONDS``): with it off, every
+The page is kept from, and served to, only a reader it holds nothing of: no
+session (nobody is logged in), no message waiting (base.html shows messages) and no
+CSRF token rendered; any other request renders the page in full. It is kept until
+the next scheduled publish or expiry time or local midnight (the masthead's date),
+and only while the page cache is on (``PAGE_CACHE_SECONDS``): with it off, every
 render is a full one, as the uncached benchmark expects.
 """
 
 import hashlib
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.core.cache import cache
+from django.db import models, router
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 
 from articles.invalidation import story_part_tags, story_tag
+from articles.models import Article
 from newsroom import cachetags, pagecache
+from newsroom.prepared import Param, prepared
+
+# Built by the comments app's `{% comments_for %}`: the articles app reaches it
+# through the template, as article_detail.html always did.
+COMMENT_BLOCK = "articles/_comment_block.html"
+# What the comment block and the JSON-LD count read of the story (a field missing
+# here would cost a query of its own: tests/articles/test_story_parts.py counts),
+# in the model's own field order, as Model.from_db() takes them.
+STORY_COLUMNS = tuple(
+    field.attname
+    for field in Article._meta.concrete_fields
+    if field.attname
+    in {
+        "id",
+        "headline",
+        "slug",
+        "status",
+        "published_at",
+        "expires_at",
+        "allow_comments",
+        "comment_count",
+    }
+)
+
+
+def story_query():
+    """The story's STORY_COLUMNS by primary key, for prepared()."""
+    return Article.objects.filter(pk=Param("pk", models.BigIntegerField())).values_list(
+        *STORY_COLUMNS
+    )
 
 
 def enabled() -> bool:
@@ -33,81 +72,141 @@ def enabled() -> bool:
 
 def _key(day, slug: str) -> str:
     digest = hashlib.sha256(f"{day.isoformat()}/{slug}".encode()).hexdigest()
-    return f"pagecache:story-parts:{digest}"
+    return f"pagecache:story-page:{digest}"
+
+
+def comment_block(article: Article, request) -> SafeString:
+    """The comments under a story and the form: rendered on every request."""
+    return render_to_string(COMMENT_BLOCK, {"article": article, "request": request})
+
+
+def for_any_reader(request) -> bool:
+    """Nothing on this reader's page but the comment block is their own: they
+    have no session (so nobody is logged in) and no message waits for them.
+    Asked without loading the session: that would make every page vary by cookie."""
+    session = getattr(request, "session", None)
+    if session is not None and not session.is_empty():
+        return False
+    return not get_messages(request)
 
 
 @dataclass
-class StoryParts:
-    """The rendered parts of one story's page (name → HTML) and what they show."""
+class KeptPage:
+    """A story's page with marks for its comment block and comment count, and the
+    versions of what the rest of it shows."""
 
     story_id: int
-    parts: dict[str, str] = field(default_factory=dict)
-    depends_on: dict[str, str] = field(default_factory=dict)
-    count_mark: str = ""
-    # A scheduled story going live changes a neighbour's links without a write.
-    expires: float = 0.0
+    html: str
+    depends_on: dict[str, str]
+    count_mark: str
+    comments_mark: str
+    # A scheduled story going live changes a neighbour's links without a write,
+    # and the masthead's date changes at midnight.
+    expires: float
 
-    def html(self, name: str, comment_count: int) -> str:
-        return self.parts[name].replace(self.count_mark, str(comment_count))
+    def live_story(self, day, slug: str) -> Article | None:
+        """The story's row (only what the comment block reads), if it is still
+        published at this address: a row read anyway for the comment count, so the
+        page never outlives an unpublish, even one no tag was bumped for."""
+        using = router.db_for_read(Article)  # a replica for public pages, if any
+        # Compiled once (newsroom/prepared.py): building it cost more than running it.
+        rows = prepared("kept-page-story", story_query, using=using).rows(
+            pk=self.story_id
+        )
+        if not rows:
+            return None
+        article = Article.from_db(using, STORY_COLUMNS, rows[0])
+        if (
+            not article.is_published()
+            or article.slug != slug
+            or timezone.localdate(article.published_at) != day
+        ):
+            return None
+        return article
+
+    def page(self, article: Article, comments: str) -> str:
+        # The count first: the comment block is readers' text, never searched.
+        return self.html.replace(self.count_mark, str(article.comment_count)).replace(
+            self.comments_mark, comments
+        )
 
 
-def stored(day, slug: str) -> StoryParts | None:
-    """The parts kept for the story at this address, if nothing they show changed."""
-    if not enabled():
+def stored(request, day, slug: str) -> KeptPage | None:
+    """The page kept for the story at this address, if this reader may have it and
+    nothing it shows changed."""
+    if not enabled() or not for_any_reader(request):
         return None
-    parts = cache.get(_key(day, slug))
-    if parts is None or parts.expires <= timezone.now().timestamp():
+    kept = cache.get(_key(day, slug))
+    if kept is None or kept.expires <= timezone.now().timestamp():
         return None
-    if cachetags.versions(parts.depends_on) != parts.depends_on:
+    if cachetags.versions(kept.depends_on) != kept.depends_on:
         return None
-    return parts
+    return kept
 
 
 class Capture:
-    """Collects the parts while a story's page renders in full, and keeps them
-    unless something they show changed meanwhile."""
+    """Marks the comment block while a story's page renders in full, and keeps the
+    page unless something it shows changed meanwhile."""
 
     def __init__(self, article, navigation):
         self.article = article
-        self.parts: dict[str, str] = {}
         shown = {*story_part_tags(article), cachetags.EVERYTHING}
         shown |= {story_tag(story.pk) for story in navigation.stories()}
-        # Read before the parts are rendered from data already loaded: a write
-        # committed since bumps EVERYTHING, and the parts are then not kept.
+        # Read before the page is rendered from data already loaded: a write
+        # committed since bumps EVERYTHING, and the page is then not kept. The time
+        # too: a scheduled change (or midnight) during the render keeps nothing.
         self.versions = cachetags.versions(shown) if enabled() else {}
+        self.started = timezone.now()
+        self.schedule = pagecache.schedule_version() if enabled() else ""
         self.count_mark = f"comment-count-{secrets.token_hex(8)}"
+        self.comments_mark = f"comment-block-{secrets.token_hex(8)}"
+        self.comments = None
 
-    def keep(self, name: str, html: str) -> None:
-        self.parts[name] = html
+    def comment_block(self, html: str) -> SafeString:
+        """Called by `{% story_comments %}`: the mark goes into the page for now."""
+        self.comments = html
+        return mark_safe(self.comments_mark)
 
-    def save(self, day, slug: str) -> None:
-        if not enabled() or not self.parts:
-            return
+    def finish(self, request, html: str, day, slug: str) -> str:
+        """The page as rendered for this request (the comment block in place of its
+        mark); kept for the next renders if it may be."""
+        if self.comments is None or html.count(self.comments_mark) != 1:
+            return html  # no comment block to mark (or a mark quoted): keep nothing
+        if self._may_keep(request):
+            self._save(html, day, slug)
+        return html.replace(self.comments_mark, self.comments)
+
+    def _may_keep(self, request) -> bool:
+        # A page that rendered the reader's CSRF token carries it: never shared.
+        return (
+            enabled()
+            and for_any_reader(request)
+            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        )
+
+    def _save(self, html: str, day, slug: str) -> None:
         everything = self.versions.pop(cachetags.EVERYTHING)
         if cachetags.versions([cachetags.EVERYTHING])[cachetags.EVERYTHING] != (
             everything
         ):
             return
         counted = f'"commentCount": {self.article.comment_count}'
-        parts = {}
-        for name, html in self.parts.items():
-            if counted in html:
-                if html.count(counted) != 1:
-                    return  # not sure which number is the count: keep nothing
-                html = html.replace(counted, f'"commentCount": {self.count_mark}')
-            parts[name] = html
+        if html.count(counted) != 1:
+            return  # not sure which number is the count: keep nothing
+        html = html.replace(counted, f'"commentCount": {self.count_mark}')
         now = timezone.now()
-        until = pagecache.next_scheduled_change(pagecache.schedule_version(), now)
+        until = pagecache.next_scheduled_change(self.schedule, self.started)
         seconds = int(min(settings.PAGE_CACHE_SECONDS, (until - now).total_seconds()))
         if seconds < 1:
             return
         cache.set(
             _key(day, slug),
-            StoryParts(
+            KeptPage(
                 story_id=self.article.pk,
-                parts=parts,
+                html=html,
                 depends_on=self.versions,
                 count_mark=self.count_mark,
+                comments_mark=self.comments_mark,
                 expires=now.timestamp() + seconds,
             ),
             timeout=seconds,

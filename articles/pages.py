@@ -2,6 +2,7 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 
 from articles import fragments
 from articles.invalidation import comments_tag, story_page_tags
@@ -30,21 +31,14 @@ def render_article(request: HttpRequest, article: Article, **context) -> HttpRes
 
 def render_published(request: HttpRequest, day, slug: str) -> HttpResponse | None:
     """The page of the story published at this address; None if there is none.
-    The parts its comments do not change come from articles/fragments.py when
-    kept there (the story's row and its comment block are all that is read)."""
-    kept = fragments.stored(day, slug)
-    if kept is not None:
-        article = (
-            Article.objects.published()
-            .on_day(day)
-            .filter(pk=kept.story_id, slug=slug)
-            .select_related("section")
-            .defer("body")
-            .first()
+    After a comment approval the page kept by articles/fragments.py is reused: the
+    story's row and its comment block are all that is read."""
+    kept = fragments.stored(request, day, slug)
+    if kept is not None and (article := kept.live_story(day, slug)) is not None:
+        depends_on(*kept.depends_on, comments_tag(article.pk))
+        return HttpResponse(
+            kept.page(article, fragments.comment_block(article, request))
         )
-        if article is not None:
-            depends_on(*kept.depends_on, comments_tag(article.pk))
-            return render(request, TEMPLATE, {"article": article, "story_parts": kept})
     article = (
         Article.objects.for_detail().published().on_day(day).filter(slug=slug).first()
     )
@@ -53,15 +47,14 @@ def render_published(request: HttpRequest, day, slug: str) -> HttpResponse | Non
     depends_on(*story_page_tags(article))
     navigation = story_navigation(article)
     capture = fragments.Capture(article, navigation)
-    response = render(
-        request,
+    html = render_to_string(
         TEMPLATE,
         {
             "article": article,
             "related": navigation.related,
             "navigation": navigation,
-            "story_parts_capture": capture,
+            "story_page_capture": capture,
         },
+        request,
     )
-    capture.save(day, slug)
-    return response
+    return HttpResponse(capture.finish(request, html, day, slug))

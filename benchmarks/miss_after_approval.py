@@ -9,7 +9,7 @@ local-memory cache, the page cache on) gets the demo content and 300 generated
 stories with 3,000 comments. A story with about ten approved comments is chosen and
 given one held comment. In turns, `--runs` times each: the held comment is approved
 (Comment.approve(), as a moderator's click does) and the page fetched by an
-anonymous reader (a miss, rebuilt from the parts its comments do not change:
+anonymous reader (a miss, rebuilt from the page kept but for its comment block:
 articles/fragments.py); then it is unapproved again (the thread keeps its size),
 the story saved unchanged (its own tag bumped) and the page fetched (a miss,
 rendered in full). Times are in-process, the whole

@@ -8,9 +8,15 @@ answers) and the signed `?unapproved=…&moderation-hash=…` preview of a held 
 """
 
 import math
+import secrets
+import weakref
+from html import escape
 
+from django.db import models, router
 from django.http import HttpRequest
+from django.template.loader import get_template
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Article
 from comments.avatars import avatar_for
@@ -19,7 +25,9 @@ from comments.models import Comment, DiscussionSettings
 from comments.moderation import reply_refusal
 from comments.posting import comments_open
 from comments.preview import previewed_comment_id
+from comments.protection import sign_timestamp
 from comments.rendering import ListedComment, render_thread
+from newsroom.prepared import Param, prepared
 
 LIST_FIELDS = ListedComment.__slots__[: ListedComment.FIELDS]
 
@@ -46,8 +54,6 @@ def thread_for(article: Article, request: HttpRequest | None) -> dict:
         replying_to = next(
             (c for c in comments if c.pk == reply_id and c.can_reply), None
         )
-    form = CommentForm(article=article, discussion=discussion, replying_to=replying_to)
-
     article_url = article.get_absolute_url()
     return {
         "article": article,
@@ -58,13 +64,54 @@ def thread_for(article: Article, request: HttpRequest | None) -> dict:
         "approved_count": approved_count,
         "paging": paging,
         "is_open": is_open,
-        "form": form,
+        "form": story_form(article, discussion, replying_to) if is_open else "",
         "replying_to": replying_to,
-        "require_name_email": discussion.require_name_email,
-        # A refused post is answered by comments/form_error.html, never by the
-        # story page, so this form never carries a token.
-        "confirm_token": "",
     }
+
+
+FORM_TEMPLATE = "comments/_form.html"
+_MARKS = {
+    name: f"comment-form-{name}-{secrets.token_hex(8)}"
+    for name in ("article", "parent", "ts")
+}
+# Per compiled template (a new one after an edit in development, or in a test that
+# swaps the templates): {(names and emails required, a reply): marked HTML}.
+_marked_forms: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def story_form(article: Article, discussion, replying_to) -> SafeString:
+    """The "Leave a Reply" form under a story, as comments/_form.html renders it.
+
+    Rendered once per kind of form (names and emails required or not, a reply or
+    not), with marks for the values that change: the story, the comment answered
+    and the signed time stamp, filled in here on every render. Nine widgets through
+    the template engine were a third of a comment block's time. The story page's
+    form never carries a CSRF token or errors: a refused post is answered by
+    comments/form_error.html, which renders the template itself."""
+    template = get_template(FORM_TEMPLATE)
+    kind = (discussion.require_name_email, replying_to is not None)
+    kept = _marked_forms.setdefault(template.template, {})
+    if kind not in kept:
+        initial = {"article": _MARKS["article"], "ts": _MARKS["ts"]}
+        if replying_to is not None:
+            initial["parent"] = _MARKS["parent"]
+        form = CommentForm(article=article, discussion=discussion, initial=initial)
+        kept[kind] = template.render(
+            {
+                "form": form,
+                "confirm_token": "",
+                "require_name_email": discussion.require_name_email,
+            }
+        )
+    values = {
+        "article": str(article.pk),
+        "parent": str(replying_to.pk) if replying_to is not None else "",
+        "ts": sign_timestamp(article.pk),
+    }
+    html = kept[kind]
+    for name, value in values.items():
+        html = html.replace(_MARKS[name], escape(value))
+    return mark_safe(html)  # the template's output, and escaped values
 
 
 def _approved_comments(article: Article, preview_id: int | None):
@@ -76,12 +123,7 @@ def _approved_comments(article: Article, preview_id: int | None):
     discussion = DiscussionSettings.cached()
     if discussion is None and not article.comment_count and preview_id is None:
         return DiscussionSettings.load(), []
-    listed = Comment.objects.for_article_page(article)
-    columns = LIST_FIELDS
-    if discussion is None:
-        listed = listed.annotate(discussion=DiscussionSettings.as_json())
-        columns = (*columns, "discussion")
-    rows = list(listed.values_list(*columns))
+    rows = listed_rows(article.pk, with_discussion=discussion is None)
     comments = [ListedComment(*row[: len(LIST_FIELDS)]) for row in rows]
     if discussion is None:
         discussion = (
@@ -90,6 +132,30 @@ def _approved_comments(article: Article, preview_id: int | None):
             else DiscussionSettings.load()
         )
     return discussion, comments
+
+
+def listed_rows(article_id: int, *, with_discussion: bool) -> list[list]:
+    """The LIST_FIELDS of a story's approved comments (and the settings' JSON last,
+    when asked). Compiled once per shape (newsroom/prepared.py): building the
+    queryset cost five times running it."""
+    using = router.db_for_read(Comment)  # a replica for public pages, if any
+    query = prepared(
+        ("story-comments", with_discussion),
+        lambda: listed_query(
+            Param("article", models.BigIntegerField()), with_discussion
+        ),
+        using=using,
+    )
+    return query.rows(article=article_id)
+
+
+def listed_query(article, with_discussion: bool):
+    """The rows of listed_rows(), for a story or its Param."""
+    listed = Comment.objects.for_article_page(article)
+    if with_discussion:
+        listed = listed.annotate(discussion=DiscussionSettings.as_json())
+        return listed.values_list(*LIST_FIELDS, "discussion")
+    return listed.values_list(*LIST_FIELDS)
 
 
 def _held(article: Article, preview_id: int) -> Comment | None:

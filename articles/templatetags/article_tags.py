@@ -2,39 +2,19 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from articles import body, cards
+from articles import body, cards, fragments
 from newsroom import liveslots
 
 register = template.Library()
 
 
-@register.tag("story_part")
-def story_part(parser, token):
-    """{% story_part "name" %}…{% end_story_part %}: a part of a story's page its
-    comments do not change, reused from articles/fragments.py when kept there."""
-    try:
-        _tag, quoted = token.split_contents()
-    except ValueError as exc:
-        raise template.TemplateSyntaxError("story_part takes one name") from exc
-    nodelist = parser.parse(("end_story_part",))
-    parser.delete_first_token()
-    return StoryPartNode(quoted.strip("\"'"), nodelist)
-
-
-class StoryPartNode(template.Node):
-    def __init__(self, name: str, nodelist):
-        self.name = name
-        self.nodelist = nodelist
-
-    def render(self, context):
-        kept = context.get("story_parts")
-        if kept is not None:
-            return kept.html(self.name, context["article"].comment_count)
-        html = self.nodelist.render(context)
-        capture = context.get("story_parts_capture")
-        if capture is not None:
-            capture.keep(self.name, html)
-        return html
+@register.simple_tag(takes_context=True)
+def story_comments(context, article):
+    """The comment block under a story (articles/fragments.py), rendered on every
+    request: a page being kept holds a mark in its place."""
+    html = fragments.comment_block(article, context.get("request"))
+    capture = context.get("story_page_capture")
+    return html if capture is None else capture.comment_block(html)
 
 
 @register.simple_tag

@@ -1,15 +1,18 @@
-"""After a comment is approved, a story's page is built again from the parts its
-comments do not change (articles/fragments.py): the same markup as a full render,
-for less work."""
+"""After a comment is approved, a story's page is built again from the page kept
+but for its comment block (articles/fragments.py): the same markup as a full
+render, for less work."""
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import dateformat, timezone
 
 from articles.models import Article
 from tests.support import pagecache as pagecache_fixtures
@@ -20,6 +23,7 @@ from tests.support.factories import (
     make_section,
 )
 from tests.support.pagecache import comments_installed
+from tests.support.users import user_in_group
 
 pytestmark = [
     pytest.mark.django_db,
@@ -49,10 +53,10 @@ def story():
     )
 
 
-def full_render(client, url):
-    """The page rendered from nothing: no page, no parts kept."""
+def full_render(client, url, query=None):
+    """The page rendered from nothing: no page kept."""
     cache.clear()
-    return client.get(url)
+    return client.get(url, query)
 
 
 def markup(response) -> bytes:
@@ -81,7 +85,7 @@ def test_after_an_approval_the_page_is_the_full_render_with_the_new_comment(
     assert b'"commentCount": 2' in rebuilt.content
     full = full_render(client, url)
     assert markup(rebuilt) == markup(full)
-    # The story, its bylines, tags, quotes, corrections and navigation were not read.
+    # The story's bylines, tags, quotes, corrections and navigation were not read.
     with CaptureQueriesContext(connection) as in_full:
         full_render(client, url)
     assert len(from_parts) < len(in_full) - 4
@@ -138,3 +142,152 @@ def test_a_comment_that_quotes_the_count_markup_cannot_change_the_count(
     commit(lambda: extra.approve(by=None))
     response = client.get(url)
     assert markup(response) == markup(full_render(client, url))
+
+
+def test_the_rebuilt_page_reads_the_storys_row_once(client, story, commit):
+    """Its comment count and the proof it is still live; what the comment block
+    shows of the story comes from the same row, with no field read late."""
+    from comments.models import Comment
+
+    url = story.get_absolute_url()
+    client.get(url)
+    held = make_comment(
+        story, content="Second thoughts.", status=Comment.Status.PENDING
+    )
+    commit(lambda: held.approve(by=None))
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert b"Second thoughts." in response.content
+    story_reads = [q["sql"] for q in queries if '"articles_' in q["sql"]]
+    assert len(story_reads) == 1, story_reads
+
+
+def test_a_moderator_unapproving_a_comment_hides_it_on_the_next_page(
+    client, story, commit
+):
+    url = story.get_absolute_url()
+    make_comment(story, content="Stays up.")
+    rude = make_comment(story, content="A rude remark.")
+    assert b"A rude remark." in client.get(url).content
+
+    commit(lambda: rude.unapprove(by=None))
+    response = client.get(url)
+    assert response["X-Page-Cache"] == "miss"
+    assert b"A rude remark." not in response.content
+    assert b"Stays up." in response.content
+    assert b'"commentCount": 1' in response.content
+    assert markup(response) == markup(full_render(client, url))
+
+
+def test_a_commenters_corrected_name_shows_on_the_next_page(client, story, commit):
+    url = story.get_absolute_url()
+    comment = make_comment(story, author_name="Jon Smtih", content="Well put.")
+    client.get(url)
+
+    def correct():
+        comment.author_name = "Jon Smith"
+        comment.save()
+
+    commit(correct)
+    response = client.get(url)
+    assert b"Jon Smith" in response.content
+    assert b"Smtih" not in response.content
+    assert markup(response) == markup(full_render(client, url))
+
+
+def test_a_reply_link_on_the_rebuilt_page_opens_the_reply_form(client, story, commit):
+    from comments.models import Comment
+
+    url = story.get_absolute_url()
+    first = make_comment(story, author_name="Ann", content="First!")
+    client.get(url)
+    held = make_comment(story, content="Agreed.", status=Comment.Status.PENDING)
+    commit(lambda: held.approve(by=None))
+
+    response = client.get(url, {"replytocom": first.pk})
+    assert b"Leave a Reply to Ann" in response.content
+    assert f'name="parent" value="{first.pk}"'.encode() in response.content
+    assert b"Agreed." in response.content
+    assert markup(response) == markup(
+        full_render(client, url, {"replytocom": first.pk})
+    )
+
+
+def test_the_discussion_settings_show_on_the_next_page(client, story, commit):
+    """Names and emails made optional drop their asterisks; closing old stories'
+    comments removes the form; each page is the full render's markup."""
+    from comments.models import Comment, DiscussionSettings
+
+    url = story.get_absolute_url()
+    before = client.get(url).content
+    assert before.count(b'<span class="required">*</span>') == 4  # 3 fields + note
+
+    discussion = DiscussionSettings.load()
+    discussion.require_name_email = False
+    commit(discussion.save)
+    optional = client.get(url)
+    assert optional.content.count(b'<span class="required">*</span>') == 2
+    held = make_comment(story, content="Anonymous view.", status=Comment.Status.PENDING)
+    commit(lambda: held.approve(by=None))
+    rebuilt = client.get(url)
+    assert b"Anonymous view." in rebuilt.content
+    assert markup(rebuilt) == markup(full_render(client, url))
+
+    discussion.close_comments_for_old_articles = True
+    discussion.close_comments_days_old = 0
+    commit(discussion.save)
+    closed = client.get(url)
+    assert b"Comments are closed." in closed.content
+    assert b'id="commentform"' not in closed.content
+    assert markup(closed) == markup(full_render(client, url))
+
+
+def test_a_moderators_message_is_on_their_own_page_only(
+    client, story, commit, django_user_model
+):
+    """A moderator who approves in the admin and opens the story sees the admin's
+    message there; the page kept from that render carries nothing of theirs."""
+    from comments.models import Comment
+
+    url = story.get_absolute_url()
+    held = make_comment(story, content="Worth a read.", status=Comment.Status.PENDING)
+    moderator = Client()
+    moderator.force_login(user_in_group(django_user_model, "mod", "Moderator"))
+    commit(
+        lambda: moderator.post(
+            reverse("admin:comments_comment_changelist"),
+            {"action": "approve", "_selected_action": [held.pk]},
+        )
+    )
+
+    own = moderator.get(url).content.decode()
+    assert "1 comment approved." in own and "Worth a read." in own
+    readers = client.get(url).content.decode()
+    assert "Worth a read." in readers
+    assert "1 comment approved." not in readers
+    another = make_comment(story, content="Me too.", status=Comment.Status.PENDING)
+    commit(lambda: another.approve(by=None))
+    rebuilt = client.get(url)
+    assert b"1 comment approved." not in rebuilt.content
+    assert markup(rebuilt) == markup(full_render(client, url))
+
+
+def test_a_page_rebuilt_after_midnight_shows_the_new_date(client, commit):
+    from comments.models import Comment
+
+    evening = datetime(2026, 3, 9, 23, 59, 30, tzinfo=timezone.get_current_timezone())
+    morning = evening + timedelta(minutes=1)
+    with time_machine.travel(evening, tick=False):
+        story = make_article(published_at=evening - timedelta(hours=2))
+        url = story.get_absolute_url()
+        assert dateformat.format(evening, "l j F Y").encode() in client.get(url).content
+    with time_machine.travel(morning, tick=False):
+        held = make_comment(
+            story, content="Good morning.", status=Comment.Status.PENDING
+        )
+        commit(lambda: held.approve(by=None))
+        response = client.get(url)
+        assert b"Good morning." in response.content
+        assert dateformat.format(morning, "l j F Y").encode() in response.content
+        assert markup(response) == markup(full_render(client, url))

@@ -5,12 +5,15 @@ from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import time_machine
+from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.utils import timezone
 
+from comments.forms import CommentForm
 from comments.models import Comment, DiscussionSettings
 from comments.preview import preview_url
-from comments.thread import thread_for
+from comments.thread import story_form, thread_for
 from tests.support.factories import make_article, make_comment
 
 pytestmark = pytest.mark.django_db
@@ -96,3 +99,31 @@ def test_a_story_without_comments_lists_none_and_offers_the_form():
     context = build(make_article())
     assert context["comments"] == [] and context["paging"] is None
     assert context["is_open"] and context["form"] is not None
+
+
+@pytest.mark.parametrize("require_name_email", [True, False])
+@pytest.mark.parametrize("replying", [False, True])
+def test_the_form_under_a_story_is_the_templates_with_its_own_values(
+    require_name_email, replying
+):
+    """The form is rendered once per kind and kept (comments/thread.py): another
+    story's form came first, and this one still names this story, the comment it
+    answers and a stamp of its own."""
+    discussion = DiscussionSettings(require_name_email=require_name_email)
+    earlier, article = make_article(), make_article()
+    earlier_parent = make_comment(earlier) if replying else None
+    parent = make_comment(article) if replying else None
+    with time_machine.travel(timezone.now(), tick=False):  # one stamp for both
+        story_form(earlier, discussion, earlier_parent)
+        kept = story_form(article, discussion, parent)
+        form = CommentForm(article=article, discussion=discussion, replying_to=parent)
+        rendered = render_to_string(
+            "comments/_form.html",
+            {
+                "form": form,
+                "confirm_token": "",
+                "require_name_email": require_name_email,
+            },
+        )
+    assert kept == rendered
+    assert f'name="article" value="{article.pk}"' in kept

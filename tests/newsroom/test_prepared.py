@@ -15,13 +15,16 @@ from django.db import connections
 from django.db.models import BigIntegerField, Count, DateTimeField, Q, Value
 from django.utils import timezone
 
-from articles import navigation
+from articles import fragments, navigation
 from articles.models import Article
+from comments.models import DiscussionSettings
 from comments.notifications import _moderator_emails_query, moderator_emails
+from comments.thread import LIST_FIELDS, listed_query, listed_rows
 from images.models import Image
 from newsroom.prepared import Param, PreparedQuery, prepared
 from tests.support.factories import (
     make_article,
+    make_comment,
     make_draft,
     make_library_image,
     make_section,
@@ -348,3 +351,51 @@ def test_moderator_lookup_matches_the_plain_queryset_and_the_permission_rules(
     compare()
     assert "new@example.com" in moderator_emails()
     assert "direct@example.com" not in moderator_emails()
+
+
+# A story's page: its comment thread, and its row when the page is rebuilt
+# (articles/fragments.py).
+
+
+def test_a_storys_comment_rows_match_the_plain_queryset_in_both_shapes():
+    now = timezone.now()
+    story, other = make_article(), make_article()
+    first = make_comment(
+        story, author_url="https://ann.example/?a=1&b=2", created_at=now
+    )
+    make_comment(story, parent=first, author_name="", created_at=now)  # same time
+    make_comment(story, content="Earlier <b>bold</b>.", created_at=now - timedelta(1))
+    make_comment(story, status="pending")
+    make_comment(other)
+
+    def compare():
+        for article in (story, other):
+            for with_discussion in (False, True):
+                fast = listed_rows(article.pk, with_discussion=with_discussion)
+                plain = list(listed_query(article, with_discussion))
+                assert plain
+                _assert_same_rows(fast, plain)
+
+    compare()  # the settings never saved: their JSON is NULL
+    DiscussionSettings(require_name_email=False, comment_order="desc").save()
+    compare()
+    rows = listed_rows(story.pk, with_discussion=True)
+    assert [row[-1]["require_name_email"] for row in rows] == [False] * 3
+    created = LIST_FIELDS.index("created_at")
+    assert all(timezone.is_aware(row[created]) for row in rows)
+
+
+def test_a_kept_pages_story_row_matches_the_plain_queryset():
+    now = timezone.now()
+    stories = [
+        make_article(expires_at=now + timedelta(days=2), allow_comments=False),
+        make_article(published_at=now + timedelta(hours=1)),  # scheduled
+        make_draft(),
+    ]
+    query = prepared("kept-page-story", fragments.story_query)
+    for story in stories:
+        plain = list(
+            Article.objects.filter(pk=story.pk).values_list(*fragments.STORY_COLUMNS)
+        )
+        _assert_same_rows(query.rows(pk=story.pk), plain)
+    assert query.rows(pk=max(s.pk for s in stories) + 1) == []
