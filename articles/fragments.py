@@ -144,20 +144,24 @@ def stored(request, day, slug: str) -> KeptPage | None:
     return kept
 
 
+def guard() -> cachetags.WriteGuard | None:
+    """Made before a story's page reads its rows, if the page may be kept."""
+    return cachetags.WriteGuard() if enabled() else None
+
+
 class Capture:
     """Marks the comment block while a story's page renders in full, and keeps the
     page unless something it shows changed meanwhile."""
 
-    def __init__(self, article, navigation):
+    def __init__(self, guard: cachetags.WriteGuard | None, article, navigation):
+        """`guard` was made before the story and its navigation were read."""
+        self.guard = guard
         self.article = article
-        shown = {*story_part_tags(article), cachetags.EVERYTHING}
-        shown |= {story_tag(story.pk) for story in navigation.stories()}
-        # Read before the page is rendered from data already loaded: a write
-        # committed since bumps EVERYTHING, and the page is then not kept. The time
-        # too: a scheduled change (or midnight) during the render keeps nothing.
-        self.versions = cachetags.versions(shown) if enabled() else {}
+        self.shown = {*story_part_tags(article)}
+        self.shown |= {story_tag(story.pk) for story in navigation.stories()}
+        # A scheduled change (or midnight) during the render keeps nothing.
         self.started = timezone.now()
-        self.schedule = pagecache.schedule_version() if enabled() else ""
+        self.schedule = pagecache.schedule_version() if guard else ""
         self.count_mark = f"comment-count-{secrets.token_hex(8)}"
         self.comments_mark = f"comment-block-{secrets.token_hex(8)}"
         self.comments = None
@@ -179,16 +183,14 @@ class Capture:
     def _may_keep(self, request) -> bool:
         # A page that rendered the reader's CSRF token carries it: never shared.
         return (
-            enabled()
+            self.guard is not None
             and for_any_reader(request)
             and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         )
 
     def _save(self, html: str, day, slug: str) -> None:
-        everything = self.versions.pop(cachetags.EVERYTHING)
-        if cachetags.versions([cachetags.EVERYTHING])[cachetags.EVERYTHING] != (
-            everything
-        ):
+        depends_on = self.guard.versions_if_unchanged(self.shown)
+        if depends_on is None:
             return
         counted = f'"commentCount": {self.article.comment_count}'
         if html.count(counted) != 1:
@@ -204,7 +206,7 @@ class Capture:
             KeptPage(
                 story_id=self.article.pk,
                 html=html,
-                depends_on=self.versions,
+                depends_on=depends_on,
                 count_mark=self.count_mark,
                 comments_mark=self.comments_mark,
                 expires=now.timestamp() + seconds,

@@ -39,6 +39,7 @@ def render_published(request: HttpRequest, day, slug: str) -> HttpResponse | Non
         return HttpResponse(
             kept.page(article, fragments.comment_block(article, request))
         )
+    guard = fragments.guard()  # before the rows are read
     article = (
         Article.objects.for_detail().published().on_day(day).filter(slug=slug).first()
     )
@@ -46,7 +47,7 @@ def render_published(request: HttpRequest, day, slug: str) -> HttpResponse | Non
         return None
     depends_on(*story_page_tags(article))
     navigation = story_navigation(article)
-    capture = fragments.Capture(article, navigation)
+    capture = fragments.Capture(guard, article, navigation)
     html = render_to_string(
         TEMPLATE,
         {

@@ -152,3 +152,26 @@ def bump(tags) -> bool:
         # ResilientRedisCache swallows an outage; it says whether the call got through.
         reached = reached and getattr(cache, "last_call_reached", True)
     return reached
+
+
+class WriteGuard:
+    """Whether a write committed while something was read and rendered: made before
+    the first read, asked before what was rendered is kept. Every write bumps
+    EVERYTHING, so if its version is unchanged, so is every other; if not, the
+    render may have mixed old rows with new ones, and is served but not kept."""
+
+    def __init__(self, tags=()):
+        # Read with EVERYTHING in one call (one Redis round trip): the page cache
+        # needs the schedule's versions before a render too.
+        self.versions = versions({*tags, EVERYTHING})
+
+    def versions_if_unchanged(self, tags) -> dict[str, str] | None:
+        """The current versions of `tags` (to keep a render under), or None if
+        anything was written since the guard was made."""
+        tags = set(tags)
+        current = versions(tags | {EVERYTHING})
+        if current[EVERYTHING] != self.versions[EVERYTHING]:
+            return None
+        if EVERYTHING not in tags:
+            del current[EVERYTHING]
+        return current

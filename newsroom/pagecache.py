@@ -425,11 +425,10 @@ class PageCacheMiddleware:
         if entry is not None and (current := _current_versions(entry, now)):
             return _respond(request, entry, current)
 
-        # Read before the render: a write that commits while the page renders
-        # bumps EVERYTHING, and the page is then served but not stored.
-        current = cachetags.versions([EVERYTHING, SCHEDULE, SITE])
-        before = current[EVERYTHING]
-        schedule = f"{current[SCHEDULE]}.{current[SITE]}"  # as schedule_version()
+        # Made before the render: a page a write committed during is served but
+        # not stored.
+        guard = cachetags.WriteGuard([SCHEDULE, SITE])
+        schedule = f"{guard.versions[SCHEDULE]}.{guard.versions[SITE]}"  # as schedule_version()
         until_change = next_scheduled_change(schedule, now) - now
         collecting = cachetags.start_collecting()
         recording = liveslots.start_recording()
@@ -463,11 +462,8 @@ class PageCacheMiddleware:
         if not stored_content:
             response["Last-Modified"] = http_date(stored_at)
         response["X-Page-Cache"] = "miss"
-        depends = cachetags.versions(cachetags.page_dependencies(shown) | {EVERYTHING})
-        unchanged = depends.pop(EVERYTHING) == before
-        if EVERYTHING in cachetags.page_dependencies(shown):
-            depends[EVERYTHING] = before
-        if request.method == "GET" and unchanged:
+        depends = guard.versions_if_unchanged(cachetags.page_dependencies(shown))
+        if request.method == "GET" and depends is not None:
             # Only a GET's response is stored: a view may answer HEAD without
             # its body, with the same headers.
             entry = {

@@ -291,3 +291,34 @@ def test_a_page_rebuilt_after_midnight_shows_the_new_date(client, commit):
         assert b"Good morning." in response.content
         assert dateformat.format(morning, "l j F Y").encode() in response.content
         assert markup(response) == markup(full_render(client, url))
+
+
+def test_a_page_rendered_while_an_edit_commits_is_not_kept(
+    client, story, commit, monkeypatch
+):
+    """The story's row is read, an editor's save commits, then the page renders
+    from the old row: that page may be served, but kept, it would show the old
+    text until the story's next edit."""
+    from articles import pages
+    from comments.models import Comment
+
+    url = story.get_absolute_url()
+    read_navigation = pages.story_navigation
+
+    def edit_meanwhile(article):
+        navigation = read_navigation(article)
+        fresh = Article.objects.get(pk=story.pk)
+        fresh.body = "<p>Cyclists too.</p><p>[quote 1]</p>"
+        commit(fresh.save)
+        return navigation
+
+    monkeypatch.setattr(pages, "story_navigation", edit_meanwhile)
+    assert b"Cars are back." in client.get(url).content  # rendered from the old row
+    monkeypatch.undo()
+
+    held = make_comment(story, content="Good news.", status=Comment.Status.PENDING)
+    commit(lambda: held.approve(by=None))
+    response = client.get(url)
+    assert b"Good news." in response.content
+    assert b"Cyclists too." in response.content
+    assert b"Cars are back." not in response.content
