@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from articles import body
+from newsroom.reversing import remembered_reverse
 
 LOGO_PATH = "img/logo.png"
 LOGO_SIZE = (600, 60)
@@ -84,7 +85,7 @@ def _compact(data: dict) -> dict:
 
 
 def home_url() -> str:
-    return absolute(reverse("articles:home"))
+    return absolute(remembered_reverse("articles:home"))
 
 
 def organization() -> dict:
