@@ -1,0 +1,91 @@
+"""Snippets of the reading pages written in Python in place of a template
+(docs/architecture.md, "The speed code") give exactly the markup of the template
+they replace, byte for byte: hostile values, other time zones and languages
+included.
+
+The references are the replaced templates themselves, kept under
+tests/support/templates/, each rendered with the context the code gave it before."""
+
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.template import engines
+from django.utils import timezone, translation
+
+from articles.models import Article, Section
+from articles.navigation import StoryNavigation
+
+pytestmark = pytest.mark.django_db
+
+REFERENCES = Path(__file__).resolve().parents[1] / "support/templates"
+HOSTILE = 'Tom & "Jerry\'s" <script>alert(1)</script> ü — {0} %s'
+
+
+def _reference(name: str, context: dict) -> str:
+    template = engines["django"].from_string((REFERENCES / name).read_text())
+    return template.render(context)
+
+
+def _render(source: str, context: dict) -> str:
+    return engines["django"].from_string(source).render(context)
+
+
+@pytest.fixture(params=["en-gb", "de"])
+def language(request):
+    # Month names come from the translations, as the date filter's do.
+    with translation.override(request.param):
+        yield request.param
+
+
+@pytest.fixture(params=["Europe/London", "America/Los_Angeles"])
+def zone(request):
+    with timezone.override(ZoneInfo(request.param)):
+        yield request.param
+
+
+# The links under a story (articles/templatetags/article_tags.py, story_links).
+
+
+def _story(n, published_at, headline=None):
+    return Article(
+        pk=n,
+        slug=f"story-{n}",
+        headline=headline or f"Story {n}",
+        published_at=published_at,
+    )
+
+
+def _navigations():
+    # Around midnight UTC on a DST change: the local day and offset matter.
+    moment = datetime(2026, 3, 29, 0, 30, tzinfo=ZoneInfo("UTC"))
+    stories = [_story(n, moment - timedelta(hours=7 * n)) for n in range(1, 7)]
+    hostile = _story(9, moment, headline=HOSTILE)
+    section = Section(pk=3, name=HOSTILE, slug="harbour")
+    return [
+        (StoryNavigation(), section),
+        (StoryNavigation(previous=stories[0], next=hostile), section),
+        (StoryNavigation(next=stories[1]), None),
+        (StoryNavigation(previous=stories[2]), section),
+        (StoryNavigation(more_in_section=stories[2:6]), section),
+        (StoryNavigation(more_in_section=[hostile]), None),
+        (
+            StoryNavigation(
+                previous=stories[0], next=stories[1], more_in_section=stories[1:5]
+            ),
+            section,
+        ),
+    ]
+
+
+def test_story_links_are_the_templates_byte_for_byte(language, zone):
+    for navigation, section in _navigations():
+        context = {"navigation": navigation, "section": section}
+        written = _render(
+            "{% load article_tags %}{% story_links navigation section %}\n", context
+        )
+        assert written == _reference(
+            "articles_reference/_story_navigation.html", context
+        )
+        assert "<script>alert" not in written
