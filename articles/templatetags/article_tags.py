@@ -41,6 +41,32 @@ class StoryPartNode(template.Node):
         return html
 
 
+def _resolved(name: str, context):
+    """A context variable as {{ }} finds it (callables called); None if missing."""
+    try:
+        return template.Variable(name).resolve(context)
+    except template.VariableDoesNotExist:
+        return None
+
+
+_CURRENT = ' aria-current="page"'
+
+
+@register.simple_tag(takes_context=True)
+def section_links(context):
+    """The masthead's section links, the current section's marked: written here
+    (every value escaped) rather than by the template's loop."""
+    current = _resolved("section.pk", context)
+    return mark_safe(
+        "".join(
+            f'\n        <li><a href="{escape(section.get_absolute_url())}"'
+            f"{_CURRENT if section.pk == current else ''}>"
+            f"{escape(section.name)}</a></li>\n        "
+            for section in _resolved("nav_sections", context) or ()
+        )
+    )
+
+
 @register.simple_tag
 def card_comment_count(article):
     """ " · 3 comments" on a story's card: filled in when a cached list is served

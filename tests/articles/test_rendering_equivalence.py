@@ -4,7 +4,8 @@ they replace, byte for byte: hostile values, other time zones and languages
 included.
 
 The references are the replaced templates themselves, kept under
-tests/support/templates/, each rendered with the context the code gave it before."""
+tests/support/templates/ (articles_reference/_section_links.html is the loop that
+was in base.html), each rendered with the context the code gave it before."""
 
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -89,3 +90,26 @@ def test_story_links_are_the_templates_byte_for_byte(language, zone):
             "articles_reference/_story_navigation.html", context
         )
         assert "<script>alert" not in written
+
+
+# The masthead's section links (base.html, section_links).
+
+
+@pytest.mark.parametrize("current", ["none", "second", "missing", "not a section"])
+def test_section_links_are_the_templates_loop_byte_for_byte(current):
+    sections = [
+        Section(pk=1, name="News", slug="news"),
+        Section(pk=2, name=HOSTILE, slug="harbour"),
+        Section(pk=30, name="Sport", slug="sport"),
+    ]
+    context = {
+        "none": {"section": None},
+        "second": {"section": sections[1]},
+        "missing": {},
+        "not a section": {"section": "harbour"},
+    }[current]
+    for nav_sections in (sections, lambda: sections, [], None):
+        full = {**context, "nav_sections": nav_sections}
+        written = _render("{% load article_tags %}{% section_links %}", full)
+        assert written == _reference("articles_reference/_section_links.html", full)
+    assert written == ""
