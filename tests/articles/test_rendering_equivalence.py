@@ -1,13 +1,13 @@
 """Snippets of the reading pages written in Python in place of a template
 (docs/architecture.md, "The speed code") give exactly the markup of the template
-they replace, byte for byte: hostile values, other time zones and languages
-included.
+they replace, byte for byte: hostile values, other time zones and languages, and
+thousands separators included.
 
 The references are the replaced templates themselves, kept under
 tests/support/templates/ (articles_reference/_section_links.html is the loop that
 was in base.html), each rendered with the context the code gave it before."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -15,8 +15,10 @@ import pytest
 from django.template import engines
 from django.utils import timezone, translation
 
-from articles.models import Article, Section
+from articles.body import quote_html
+from articles.models import Article, Quote, Section
 from articles.navigation import StoryNavigation
+from tests.support.factories import make_article
 
 pytestmark = pytest.mark.django_db
 
@@ -113,3 +115,39 @@ def test_section_links_are_the_templates_loop_byte_for_byte(current):
         written = _render("{% load article_tags %}{% section_links %}", full)
         assert written == _reference("articles_reference/_section_links.html", full)
     assert written == ""
+
+
+# Quotes placed in a story's body (articles/body.py, quote_html()).
+
+
+def _quotes():
+    story = make_article()
+    shapes = [
+        {"text": "One line.", "speaker": "Ida Mayor"},
+        {
+            "text": f"First paragraph {HOSTILE}\n\nSecond,\nwith a break.",
+            "speaker": HOSTILE,
+            "speaker_role": f"Mayor {HOSTILE}",
+            "source_name": f"Press release {HOSTILE}",
+            "source_url": "https://example.com/said?a=1&b=<2>",
+            "said_on": date(2026, 3, 1),
+            "kind": Quote.Kind.INTERVIEW,
+        },
+        {"text": "Linked, unnamed.", "speaker": "Bo", "source_url": "https://x.test/"},
+        {"text": "Named, unlinked.", "speaker": "Cy", "source_name": "Radio"},
+        {"text": "Dated.", "speaker": "Dee", "said_on": date(1999, 12, 31)},
+        {"text": "", "speaker": "Eve", "kind": Quote.Kind.TWEET, "number": 1234},
+    ]
+    return [
+        Quote.objects.create(article=story, **{"number": n, **shape})
+        for n, shape in enumerate(shapes, start=1)
+    ]
+
+
+@pytest.mark.parametrize("thousands", [False, True])
+def test_quotes_are_the_templates_byte_for_byte(settings, language, thousands):
+    settings.USE_THOUSAND_SEPARATOR = thousands  # the quote's number is localized
+    for quote in _quotes():
+        written = quote_html(quote)
+        assert written == _reference("articles_reference/_quote.html", {"quote": quote})
+        assert "<script>alert" not in written
