@@ -14,11 +14,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.template import engines
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 
 from articles.body import quote_html
 from articles.models import Article, Quote, Section
 from articles.navigation import StoryNavigation
-from tests.support.factories import make_article
+from images.models import Image
+from tests.support.factories import make_article, make_library_image
 
 pytestmark = pytest.mark.django_db
 
@@ -151,3 +153,67 @@ def test_quotes_are_the_templates_byte_for_byte(settings, language, thousands):
         written = quote_html(quote)
         assert written == _reference("articles_reference/_quote.html", {"quote": quote})
         assert "<script>alert" not in written
+
+
+# Pictures (images/templatetags/image_tags.py, picture).
+
+
+def _picture_context(image, kind="width", sizes="100vw", loading="lazy", css_class=""):
+    # What the inclusion tag gave images/_picture.html.
+    if image is None or not image.file:
+        return {"picture": None}
+    return {
+        "picture": image.picture(kind, sizes),
+        "loading": loading,
+        "css_class": css_class,
+    }
+
+
+def _images():
+    made = make_library_image(alt_text=HOSTILE)
+    webp_only = make_library_image(size=(1000, 500))
+    Image.objects.filter(pk=webp_only.pk).update(
+        renditions=[
+            r
+            for r in webp_only.renditions
+            if r["kind"] == "width" and r["type"] == "image/webp"
+        ]
+    )
+    unmade = make_library_image()
+    Image.objects.filter(pk=unmade.pk).update(renditions=[])
+    sizeless = make_library_image()
+    Image.objects.filter(pk=sizeless.pk).update(renditions=[], width=None, height=None)
+    found = list(
+        Image.objects.filter(pk__in=[made.pk, webp_only.pk, unmade.pk, sizeless.pk])
+    )
+    return [*found, None, Image(pk=999, file="")]
+
+
+@pytest.mark.parametrize("thousands", [False, True])
+def test_pictures_are_the_templates_byte_for_byte(settings, thousands):
+    settings.USE_THOUSAND_SEPARATOR = thousands  # width and height are localized
+    calls = [
+        ({}, "{% picture image %}"),
+        ({"kind": "card", "sizes": HOSTILE}, '{% picture image "card" sizes=sizes %}'),
+        ({"loading": ""}, '{% picture image loading="" %}'),
+        (
+            {"kind": "social", "loading": "eager", "css_class": HOSTILE},
+            '{% picture image "social" loading="eager" css_class=css %}',
+        ),
+        # A template's literal arguments are safe strings: written as they are.
+        (
+            {"sizes": mark_safe('(min-width: 5em) 50vw, "a&b"'), "css_class": "x&y"},
+            "{% picture image sizes='(min-width: 5em) 50vw, \"a&b\"' css_class=amp %}",
+        ),
+    ]
+    for image in _images():
+        for arguments, tag in calls:
+            written = _render(
+                "{% load image_tags %}" + tag,
+                {"image": image, "sizes": HOSTILE, "css": HOSTILE, "amp": "x&y"},
+            )
+            expected = _reference(
+                "images_reference/_picture.html", _picture_context(image, **arguments)
+            )
+            assert written == expected
+            assert "<script>alert" not in written
