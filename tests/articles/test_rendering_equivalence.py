@@ -12,15 +12,22 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings as django_settings
 from django.template import engines
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
+from articles import seo
 from articles.body import quote_html
-from articles.models import Article, Quote, Section
+from articles.models import Article, Correction, Quote, Section
 from articles.navigation import StoryNavigation
 from images.models import Image
-from tests.support.factories import make_article, make_library_image
+from tests.support.factories import (
+    make_article,
+    make_author,
+    make_library_image,
+    make_section,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -217,3 +224,66 @@ def test_pictures_are_the_templates_byte_for_byte(settings, thousands):
             )
             assert written == expected
             assert "<script>alert" not in written
+
+
+# A story's head: Open Graph, Twitter card, JSON-LD (articles/templatetags/seo_tags.py,
+# article_metadata).
+
+
+def _stories_for_the_head():
+    """Stories with everything the head shows, with nothing, and with hostile text."""
+    rich = make_article(
+        section=make_section(name=f"Harbour {HOSTILE}"),
+        tags=["Ferries", HOSTILE, "Storms"],
+        authors=[make_author(name=HOSTILE), make_author(name="Ann Ray")],
+        headline=HOSTILE,
+        standfirst=f"Standfirst {HOSTILE}",
+        meta_description=f"Meta {HOSTILE}",
+        social_headline=f"Social {HOSTILE}",
+        featured_image=make_library_image(alt_text=HOSTILE),
+        social_image=make_library_image(alt_text=f"Card {HOSTILE}"),
+        updated_at=timezone.now() - timedelta(minutes=5),
+    )
+    Correction.objects.create(article=rich, text=HOSTILE)
+    plain = make_article(section=None)
+    featured_only = make_article(featured_image=make_library_image(alt_text="A ferry"))
+    unmade = make_library_image()
+    # An image whose renditions are not made yet: the original, its own size.
+    Image.objects.filter(pk=unmade.pk).update(renditions=[])
+    original_only = make_article(social_image=unmade, standfirst="")
+    return [
+        Article.objects.for_detail().get(pk=story.pk)
+        for story in (rich, plain, featured_only, original_only)
+    ]
+
+
+def _article_meta_context(article) -> dict:
+    # What the inclusion tag gave articles/_article_meta.html.
+    return {
+        "article": article,
+        "url": seo.absolute(article.get_absolute_url()),
+        "title": seo.social_headline(article),
+        "description": seo.description(article),
+        "image": seo.social_image(article),
+        "modified": seo.iso(seo.date_modified(article)),
+        "published": seo.iso(article.published_at),
+        "news_article": seo.json_ld(seo.news_article(article)),
+        "breadcrumbs": seo.json_ld(seo.breadcrumbs(article)),
+        "site_name": django_settings.SITE_NAME,
+        "language": django_settings.SITE_LANGUAGE,
+    }
+
+
+@pytest.mark.parametrize("thousands", [False, True])
+def test_the_head_tags_are_the_templates_byte_for_byte(settings, thousands):
+    settings.SITE_NAME = f"The {HOSTILE} Post"
+    settings.USE_THOUSAND_SEPARATOR = thousands  # image sizes are localized alike
+    for article in _stories_for_the_head():
+        written = _render(
+            "{% load seo_tags %}{% article_metadata article %}", {"article": article}
+        )
+        expected = _reference(
+            "articles_reference/_article_meta.html", _article_meta_context(article)
+        )
+        assert written == expected
+        assert "<script>alert" not in written
