@@ -9,7 +9,7 @@ placeholders the editor's buttons write (static/js/body-figures.js):
   <figure> with its <picture> (srcset, sizes, width/height, lazy), and its caption
   and credit (the figure's own, else the library's); several in a row make a
   gallery. An image deleted or never there renders nothing.
-- ``<p>[quote N]</p>``: quote N of the story (templates/articles/_quote.html).
+- ``<p>[quote N]</p>``: quote N of the story (`quote_html()`).
 
 All of a body's images load in one query (`images_for()`), a feed's in one query
 for every story (`attach_images()`).
@@ -19,12 +19,14 @@ import re
 from dataclasses import dataclass
 from html import escape
 
-from django.template.loader import render_to_string
+from django.template.defaultfilters import date, linebreaks_filter
+from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 
 from articles import embeds
 from articles.sanitize import ATTRIBUTES_PATTERN, FIGURE_SIZES, attributes
 from images.models import Image
+from newsroom.reversing import remembered_reverse
 
 # A paragraph holding only "[quote N]" is where quote N of the story is placed.
 QUOTE_PLACEHOLDER = re.compile(r"<p>\s*\[quote\s+(\d+)\]\s*</p>", re.IGNORECASE)
@@ -246,6 +248,48 @@ def _place_images(article, html: str, *, absolute) -> str:
     return "".join(out)
 
 
+# A quote is written as the figures are, in Python with every value escaped (the
+# template engine spent ~0.15 ms a quote); its text goes through the linebreaks
+# filter and its day through the date filter, as in the template this replaces.
+def quote_html(quote) -> str:
+    """A quote as the body places it: text, speaker (linked to everything they
+    said), role, source and day."""
+    cite = f' cite="{escape(quote.source_url)}"' if quote.source_url else ""
+    speaker = escape(quote.speaker)
+    role = ""
+    if quote.speaker_role:
+        role = f', <span class="quote__role">{escape(quote.speaker_role)}</span>'
+    source = ""
+    if quote.source_url:
+        name = quote.source_name or quote.get_kind_display()
+        source = (
+            f' —\n    <cite><a href="{escape(quote.source_url)}" '
+            f'rel="noopener noreferrer external">{escape(name)}</a></cite>'
+        )
+    elif quote.source_name:
+        source = f" —\n    <cite>{escape(quote.source_name)}</cite>"
+    said_on = ""
+    if quote.said_on:
+        said_on = (
+            f', <time datetime="{escape(date(quote.said_on, "Y-m-d"))}">'
+            f"{escape(date(quote.said_on, 'j F Y'))}</time>"
+        )
+    address = escape(remembered_reverse("articles:speaker", quote.speaker_slug))
+    return (
+        f'<figure class="quote quote--{escape(quote.kind)}" '
+        f'id="quote-{escape(localize(quote.number))}">\n'
+        f"  <blockquote{cite}>\n"
+        f"    {linebreaks_filter(quote.text, autoescape=True)}\n"
+        "  </blockquote>\n"
+        "  <figcaption>\n"
+        f'    <a class="quote__speaker" href="{address}" '
+        f'title="Everything {speaker} said in our stories">{speaker}</a>'
+        f"{role}{source}{said_on}\n"
+        "  </figcaption>\n"
+        "</figure>\n"
+    )
+
+
 def _place_quotes(article, html: str) -> str:
     if "[quote" not in html.lower():
         return html
@@ -253,9 +297,7 @@ def _place_quotes(article, html: str) -> str:
 
     def replace(match):
         quote = quotes.get(int(match.group(1)))
-        if quote is None:
-            return ""
-        return render_to_string("articles/_quote.html", {"quote": quote})
+        return quote_html(quote) if quote is not None else ""
 
     return QUOTE_PLACEHOLDER.sub(replace, html)
 

@@ -5,14 +5,16 @@ request that costs more than running its SQL. A query built with Param
 placeholders in place of its per-request values compiles to the same SQL every
 time, so it is compiled once per process (per database and shape) and later runs
 only bind the values. Results come back as rows of the values_list() the query
-was built with, through the same converters the ORM would apply. Why and by how
-much: docs/architecture.md, "The speed code".
+was built with, through the same converters the ORM would apply, or, for a
+queryset of models, as the instances (with their select_related() ones) the ORM
+would make. Why and by how much: docs/architecture.md, "The speed code".
 """
 
 from collections.abc import Callable, Hashable
 
 from django.db import connections
-from django.db.models import Expression, Field, QuerySet
+from django.db.models import Expression, Field, Model, QuerySet
+from django.db.models.query import get_related_populators
 
 
 class _Slot:
@@ -41,6 +43,17 @@ class PreparedQuery:
         self.using = using
         self.sql, self.params = compiler.as_sql()
         self.columns = [column for column, _, _ in compiler.select]
+        # What ModelIterable works out from the compiler on every run.
+        klass_info = compiler.klass_info
+        if klass_info is not None:
+            self.model = klass_info["model"]
+            fields = klass_info["select_fields"]
+            self.model_columns = slice(fields[0], fields[-1] + 1)
+            self.init_list = [
+                column.target.attname for column in self.columns[self.model_columns]
+            ]
+            self.related = get_related_populators(klass_info, compiler.select, using)
+            self.annotations = dict(compiler.annotation_col_map)
 
     def rows(self, **values) -> list[list]:
         connection = connections[self.using]  # this thread's
@@ -63,6 +76,20 @@ class PreparedQuery:
                 for convert in converters:
                     row[position] = convert(row[position], column, connection)
         return rows
+
+    def objects(self, **values) -> list[Model]:
+        """The rows as the model instances a queryset of models would give."""
+        found = []
+        for row in self.rows(**values):
+            obj = self.model.from_db(
+                self.using, self.init_list, row[self.model_columns]
+            )
+            for related in self.related:
+                related.populate(row, obj)
+            for name, position in self.annotations.items():
+                setattr(obj, name, row[position])
+            found.append(obj)
+        return found
 
 
 _prepared: dict[Hashable, PreparedQuery] = {}

@@ -2,9 +2,9 @@
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 
 from articles.models.common import unique_slug
+from newsroom.reversing import remembered_reverse
 
 
 class Section(models.Model):
@@ -22,7 +22,7 @@ class Section(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:section", args=[self.slug])
+        return remembered_reverse("articles:section", self.slug)
 
 
 class Author(models.Model):
@@ -55,7 +55,7 @@ class Author(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:author", args=[self.slug])
+        return remembered_reverse("articles:author", self.slug)
 
 
 class Byline(models.Model):

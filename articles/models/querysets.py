@@ -4,13 +4,13 @@ from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone
 
 from articles import workflow
 from articles.models.common import local_day_bounds
 from articles.models.people import Byline
-from articles.models.quotes import Quote
+from articles.models.relations import StoryRelation, load_for_one
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -27,17 +27,12 @@ class ArticleQuerySet(models.QuerySet):
         """Everything a story card shows (section, bylines, featured image), in a fixed number of
         queries."""
         return self.select_related("section", "featured_image").prefetch_related(
-            models.Prefetch(
-                "bylines", queryset=Byline.objects.select_related("author")
-            ),
+            StoryRelation("bylines")
         )
 
     def with_quotes(self):
-        """Each story's quotes in number order, in one query. (Quote's default
-        ordering goes through the article, a join one story's quotes don't need.)"""
-        return self.prefetch_related(
-            models.Prefetch("quotes", queryset=Quote.objects.order_by("number"))
-        )
+        """Each story's quotes in number order, in one query."""
+        return self.prefetch_related(StoryRelation("quotes"))
 
     def for_detail(self):
         """Everything a story's own page shows (section, bylines, tags, quotes,
@@ -46,8 +41,20 @@ class ArticleQuerySet(models.QuerySet):
             self.for_listing()
             .select_related("social_image")
             .with_quotes()
-            .prefetch_related("tags", "corrections")
+            .prefetch_related(StoryRelation("tags"), StoryRelation("corrections"))
         )
+
+    def _prefetch_related_objects(self):
+        # One story (its page): its StoryRelations by prepared queries
+        # (articles/models/relations.py); the rest, lists, and rows that are not
+        # stories (values(), dates(): Django's prefetch skips them) by Django.
+        lookups = self._prefetch_related_lookups
+        if len(self._result_cache) == 1 and isinstance(
+            self._result_cache[0], self.model
+        ):
+            lookups = load_for_one(self._result_cache[0], lookups)
+        prefetch_related_objects(self._result_cache, *lookups)
+        self._prefetch_done = True
 
     def on_day(self, day):
         """Stories whose publish time falls on this calendar day in the site time zone."""

@@ -25,6 +25,7 @@ from articles.sanitize import (
 from articles.searchtext import INDEXED_FIELDS
 from images.models import Image
 from newsroom.cachetags import shows
+from newsroom.reversing import remembered_reverse
 
 # A paragraph holding only "[quote N]" is where quote N of the story is placed.
 QUOTE_PLACEHOLDER = body.QUOTE_PLACEHOLDER
@@ -257,14 +258,12 @@ class Article(models.Model):
         if self.published_at is None:
             return reverse("articles:preview", args=[self.pk])
         day = timezone.localdate(self.published_at)
-        return reverse(
+        return remembered_reverse(
             "articles:detail",
-            kwargs={
-                "year": f"{day.year:04d}",
-                "month": f"{day.month:02d}",
-                "day": f"{day.day:02d}",
-                "slug": self.slug,
-            },
+            year=f"{day.year:04d}",
+            month=f"{day.month:02d}",
+            day=f"{day.day:02d}",
+            slug=self.slug,
         )
 
     @classmethod

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from articles import seo
 from tests.support.escaping import PAYLOADS, live_in_head
 from tests.support.factories import make_article, make_author, make_section
 
@@ -29,3 +30,14 @@ def test_story_page_head_and_json_ld_keep_plain_text_as_text(client, payload):
     article = next(b for b in blocks if b.get("@type") == "NewsArticle")
     assert article["description"] == payload
     assert article["headline"] == f"Headline {payload}"
+
+
+def test_json_ld_writes_what_could_end_the_script_as_unicode_escapes():
+    written = seo.json_ld(
+        {"headline": "</script><!-- Tom & Jerry \u2028\u2029 ü", "n": [1, "<>"]}
+    )
+    assert written == (
+        '{"headline": "\\u003c/script\\u003e\\u003c!-- Tom \\u0026 Jerry '
+        '\\u2028\\u2029 ü", "n": [1, "\\u003c\\u003e"]}'
+    )
+    assert json.loads(written)["headline"] == "</script><!-- Tom & Jerry \u2028\u2029 ü"

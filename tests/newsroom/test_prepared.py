@@ -5,7 +5,7 @@ queryset returns, in the same order and as the same Python values (aware
 datetimes, booleans, JSON), every time it is reused."""
 
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import date, timedelta
 from unittest import mock
 
 import pytest
@@ -16,7 +16,7 @@ from django.db.models import BigIntegerField, Count, DateTimeField, Q, Value
 from django.utils import timezone
 
 from articles import fragments, navigation
-from articles.models import Article
+from articles.models import Article, Byline, Correction, Quote
 from comments.models import DiscussionSettings
 from comments.notifications import _moderator_emails_query, moderator_emails
 from comments.thread import LIST_FIELDS, listed_query, listed_rows
@@ -24,6 +24,7 @@ from images.models import Image
 from newsroom.prepared import Param, PreparedQuery, prepared
 from tests.support.factories import (
     make_article,
+    make_author,
     make_comment,
     make_draft,
     make_library_image,
@@ -399,3 +400,108 @@ def test_a_kept_pages_story_row_matches_the_plain_queryset():
         )
         _assert_same_rows(query.rows(pk=story.pk), plain)
     assert query.rows(pk=max(s.pk for s in stories) + 1) == []
+
+
+# A story's relations on its page (articles/models/relations.py).
+
+
+def _fields(obj):
+    """An instance's loaded values, with their types, and what it keeps cached."""
+    values = {k: (v, type(v)) for k, v in vars(obj).items() if k != "_state"}
+    return type(obj), values, sorted(obj._state.fields_cache)
+
+
+def _relations(story):
+    return {
+        "bylines": [
+            (_fields(byline), _fields(byline.author), byline.article is story)
+            for byline in story.bylines.all()
+        ],
+        "quotes": [
+            (_fields(quote), quote.article is story) for quote in story.quotes.all()
+        ],
+        "tags": [_fields(tag) for tag in story.tags.all()],
+        "corrections": [
+            (_fields(note), note.article is story) for note in story.corrections.all()
+        ],
+        "authors": [author.pk for author in story.byline_list],
+    }
+
+
+def _story_with_everything(**fields):
+    staff = [make_author(name=name) for name in ("Ann Ray", "Bo Li", "Cy Dahl")]
+    story = make_article(
+        tags=["Harbour", "Ferries", "Storms"],
+        authors=[staff[2], staff[0], staff[1]],
+        quotes=[
+            {"text": "We sail at noon.", "speaker": "Ida Mayor"},
+            {
+                "text": "Not today.",
+                "speaker": "Coast Guard",
+                "said_on": date(2026, 3, 1),
+            },
+            {"text": "Perhaps tomorrow.", "speaker": "Ida Mayor"},
+        ],
+        **fields,
+    )
+    Byline.objects.filter(article=story, author=staff[1]).update(position=0)
+    for days, kind in ((3, "update"), (1, "correction"), (3, "clarification")):
+        Correction.objects.create(
+            article=story,
+            kind=kind,
+            text=f"A {kind}.",
+            noted_at=timezone.now() - timedelta(days=days),
+        )
+    return story
+
+
+def test_one_storys_relations_are_what_djangos_prefetch_gives(
+    django_assert_num_queries,
+):
+    stories = [
+        _story_with_everything(),
+        _story_with_everything(section=make_section()),
+        make_article(),  # nothing hangs off it
+    ]
+    for story in stories:
+        with django_assert_num_queries(5):  # the story, then one per relation
+            fast = Article.objects.for_detail().get(pk=story.pk)
+            fast_relations = _relations(fast)
+        # Two stories at once: Django's prefetch_related() does the work.
+        plain = {
+            s.pk: s
+            for s in Article.objects.for_detail().filter(
+                pk__in=[story.pk, stories[0].pk]
+            )
+        }[story.pk]
+        assert fast_relations == _relations(plain)
+        # Asked again, the relations chain as Django's prefetched ones do.
+        assert list(fast.tags.order_by("name")) == list(plain.tags.order_by("name"))
+        assert list(fast.bylines.values_list("author__name", flat=True)) == list(
+            plain.bylines.values_list("author__name", flat=True)
+        )
+    assert _relations(Article.objects.for_detail().get(pk=stories[0].pk))["quotes"]
+
+
+def test_one_storys_values_and_dates_skip_the_relations_as_django_does():
+    story = _story_with_everything()
+    one = Article.objects.for_detail().filter(pk=story.pk)
+    assert list(one.values_list("headline", flat=True)) == [story.headline]
+    assert list(one.values("pk")) == [{"pk": story.pk}]
+    assert len(one.dates("published_at", "day")) == 1
+
+
+def test_a_storys_relations_read_todays_rows_though_their_queries_are_reused():
+    story = _story_with_everything()
+    before = _relations(Article.objects.for_detail().get(pk=story.pk))
+    story.tags.add("Tides")
+    Quote.objects.create(article=story, number=4, text="Low water.", speaker="Ida")
+    Correction.objects.filter(article=story).delete()
+    after = _relations(Article.objects.for_detail().get(pk=story.pk))
+    assert len(after["tags"]) == len(before["tags"]) + 1
+    assert len(after["quotes"]) == len(before["quotes"]) + 1
+    assert after["corrections"] == []
+    other = _story_with_everything()
+    assert Article.objects.for_detail().get(pk=other.pk).bylines.all()[
+        0
+    ].article_id == (other.pk)
