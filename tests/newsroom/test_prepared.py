@@ -505,3 +505,45 @@ def test_a_storys_relations_read_todays_rows_though_their_queries_are_reused():
     assert Article.objects.for_detail().get(pk=other.pk).bylines.all()[
         0
     ].article_id == (other.pk)
+
+
+# A story's page: the live story at its address, by a prepared query
+# (articles/pages.py).
+
+
+def test_the_story_at_an_address_matches_the_plain_queryset():
+    from articles.pages import STORY_RELATIONS, live_story
+
+    now = timezone.now()
+    section = make_section(name="Politics", slug="politics")
+    live = make_article(
+        headline="Live",
+        slug="same",
+        section=section,
+        authors=[make_author(name="Ann", slug="ann")],
+        tags=["harbour", "bridges"],
+        quotes=[{"text": "Open.", "speaker": "The Mayor"}],
+        published_at=now - timedelta(days=1),
+    )
+    expired = make_article(slug="gone", expires_at=now - timedelta(minutes=1))
+    scheduled = make_article(slug="soon", published_at=now + timedelta(minutes=5))
+    draft = make_draft(slug="draft")
+
+    def plain(day, slug):
+        query = Article.objects.for_detail().published().on_day(day)
+        return query.filter(slug=slug).first()
+
+    live_day = timezone.localdate(live.published_at)
+    found = live_story(live_day, "same")
+    expected = plain(live_day, "same")
+    assert found == expected == live
+    assert found.section.name == "Politics"
+    for name in STORY_RELATIONS:
+        assert [repr(o) for o in getattr(found, name).all()] == [
+            repr(o) for o in getattr(expected, name).all()
+        ], name
+    assert live_story(live_day + timedelta(days=1), "same") is None
+    for story in (expired, scheduled, draft):
+        day = timezone.localdate(story.published_at or now)
+        assert plain(day, story.slug) is None
+        assert live_story(day, story.slug) is None
