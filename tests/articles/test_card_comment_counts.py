@@ -7,12 +7,8 @@ from django.test import Client
 
 from tests.support import pagecache as pagecache_fixtures
 from tests.support.factories import make_article, make_comment, make_section
-from tests.support.pagecache import comments_installed
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(not comments_installed(), reason="needs the comments app"),
-]
+pytestmark = [pytest.mark.django_db, pagecache_fixtures.needs_comments]
 
 page_cache_on = pagecache_fixtures.page_cache_on
 commit = pagecache_fixtures.commit

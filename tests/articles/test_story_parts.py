@@ -22,13 +22,9 @@ from tests.support.factories import (
     make_comment,
     make_section,
 )
-from tests.support.pagecache import comments_installed
 from tests.support.users import user_in_group
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(not comments_installed(), reason="needs the comments app"),
-]
+pytestmark = [pytest.mark.django_db, pagecache_fixtures.needs_comments]
 
 page_cache_on = pagecache_fixtures.page_cache_on
 commit = pagecache_fixtures.commit

@@ -13,6 +13,12 @@ def comments_installed():
     return apps.is_installed("comments")
 
 
+# For page-cache tests that post or approve comments.
+needs_comments = pytest.mark.skipif(
+    not comments_installed(), reason="needs the comments app"
+)
+
+
 @pytest.fixture(autouse=True)
 def page_cache_on(settings, tmp_path):
     settings.PAGE_CACHE_SECONDS = 300
