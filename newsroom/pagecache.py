@@ -422,7 +422,7 @@ class PageCacheMiddleware:
         key = _page_key(request, key_host)
         entry = cache.get(key)
         now = timezone.now()
-        if entry is not None and (current := _current_versions(entry, now)):
+        if entry is not None and (current := _current_versions(entry, now)) is not None:
             return _respond(request, entry, current)
 
         # Made before the render: a page a write committed during is served but
