@@ -21,13 +21,14 @@ pytestmark = pytest.mark.django_db
 # Shared with the other page-cache tests (tests/support/pagecache.py).
 page_cache_on = pagecache_fixtures.page_cache_on
 story = pagecache_fixtures.story
+missed_bump_check_not_due = pagecache_fixtures.missed_bump_check_not_due
 
 
 # Serving from the cache -----------------------------------------------------------
 
 
 def test_second_anonymous_request_is_served_without_queries(
-    client, story, django_assert_num_queries
+    client, story, django_assert_num_queries, missed_bump_check_not_due
 ):
     first = client.get(story.get_absolute_url())
     assert first["X-Page-Cache"] == "miss"
@@ -86,7 +87,9 @@ def test_conditional_get_after_an_edit_gets_the_new_page(
     assert b"Now with a cycle lane." in response.content
 
 
-def test_missing_story_404_is_cached_too(client, django_assert_num_queries):
+def test_missing_story_404_is_cached_too(
+    client, django_assert_num_queries, missed_bump_check_not_due
+):
     assert client.get("/2020/01/01/nothing-here/").status_code == 404
     with django_assert_num_queries(0):
         response = client.get("/2020/01/01/nothing-here/")
