@@ -31,7 +31,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.invalidation import story_part_tags, story_tag
+from articles.invalidation import headline_tag, story_part_tags
 from articles.models import Article
 from newsroom import cachetags, pagecache
 from newsroom.prepared import Param, prepared
@@ -158,7 +158,7 @@ class Capture:
         self.guard = guard
         self.article = article
         self.shown = {*story_part_tags(article)}
-        self.shown |= {story_tag(story.pk) for story in navigation.stories()}
+        self.shown |= {headline_tag(story.pk) for story in navigation.stories()}
         # A scheduled change (or midnight) during the render keeps nothing.
         self.started = timezone.now()
         self.schedule = pagecache.schedule_version() if guard else ""

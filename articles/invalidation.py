@@ -3,8 +3,13 @@
 The tags the public pages show:
 
 * ``story:<id>``: anything a story shows of itself: its page, its card on every list
-  and feed, its headline in its neighbours' navigation. Every page that loads a
-  story row shows it (Article.from_db), so no page can forget it.
+  and feed. Every page that loads a story row shows it (Article.from_db), so no
+  page can forget it.
+* ``headline:<id>``: its link in other stories' navigation (previous/next, more in
+  this section, related). A page that loads a story with only HEADLINE_FIELDS can
+  show nothing else of it, so Article.from_db names this tag instead, and an edit
+  that leaves those fields alone (the body, the standfirst, a picture) leaves the
+  pages linking to the story cached.
 * ``home``: which stories are listed, and in what order (home, archives, the
   site feed). ``section:<id>``, ``tag:<id>``, ``author:<id>``: the same for one
   section, topic or author (their pages and feeds; a story's "more in this
@@ -15,7 +20,7 @@ The tags the public pages show:
   are served (articles/cards.py), so the lists themselves stay cached.
 
 So an edit to a live story's body refreshes that story's page and the lists that
-show its card; a comment approved refreshes the story's page (but not the story
+show its card, and a new headline the stories linking to it too; a comment approved refreshes the story's page (but not the story
 itself: articles/fragments.py keeps it) and the count on its cards;
 a publish refreshes, in addition, the lists it joins and its two neighbours. A
 draft's edits refresh nothing: no public page shows a draft.
@@ -44,6 +49,35 @@ def topic_tag(tag_id) -> str:
 
 def author_tag(author_id) -> str:
     return f"author:{author_id}"
+
+
+def headline_tag(story_id) -> str:
+    return f"headline:{story_id}"
+
+
+# What a story's link in the navigation shows of it (articles/navigation.py loads
+# exactly these): its headline, address, section and place in time.
+HEADLINE_FIELDS = frozenset(
+    {"id", "headline", "slug", "status", "published_at", "expires_at", "section_id"}
+)
+
+
+def shown_tag(story_id, field_names) -> str:
+    """What a page shows of a story it loaded with these fields (Article.from_db)."""
+    if len(field_names) <= len(HEADLINE_FIELDS) and HEADLINE_FIELDS.issuperset(
+        field_names
+    ):
+        return headline_tag(story_id)
+    return story_tag(story_id)
+
+
+def headline_of(story) -> tuple | None:
+    """The headline and slug as loaded (None when either is not: it may have
+    changed)."""
+    loaded = story.__dict__
+    if "headline" not in loaded or "slug" not in loaded:
+        return None
+    return (loaded["headline"], loaded["slug"])
 
 
 def nav_tag(story_id) -> str:
@@ -98,8 +132,13 @@ def story_written(story, *, deleted=False, created=False, **_) -> set[str] | Non
         return None  # a draft or a story in review: on no public page
     tags = {story_tag(story.pk)}
     if before == after:
-        return tags  # the same place in the same lists: its card and page only
-    tags |= {HOME, SCHEDULE}
+        # The same place in the same lists: its card and page; its links in the
+        # navigation of other stories only for a new headline or address.
+        stored = getattr(story, "_headline_as", None)
+        if stored is None or stored != headline_of(story):
+            tags.add(headline_tag(story.pk))
+        return tags
+    tags |= {headline_tag(story.pk), HOME, SCHEDULE}
     if _UNKNOWN in (before, after):  # every list may have shown it
         tags.add(SITE)
     for listing in (before, after):

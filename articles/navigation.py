@@ -26,6 +26,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
+from articles.invalidation import HEADLINE_FIELDS
 from articles.models import Article, Section
 from newsroom.prepared import Param, prepared
 
@@ -43,8 +44,6 @@ RELATED = 4
 # Related stories are ranked among the newest stories of each shared tag, not
 # among every story sharing a tag (tens of thousands at newsroom scale).
 RELATED_CANDIDATES_PER_TAG = 100
-# What the navigation lists show of a story (no body).
-LISTED_FIELDS = ("headline", "slug", "status", "published_at", "expires_at")
 
 
 def public_tags():
@@ -248,7 +247,8 @@ def _in_model_order(model, names):
     return tuple(f.attname for f in model._meta.concrete_fields if f.attname in names)
 
 
-_STORY_COLUMNS = _in_model_order(Article, {"id", *LISTED_FIELDS, "section_id"})
+# What the navigation lists show of a story (no body): what its headline tag covers.
+_STORY_COLUMNS = _in_model_order(Article, HEADLINE_FIELDS)
 _SECTION_FIELDS = _in_model_order(Section, {"id", "name", "slug"})
 _SECTION_COLUMNS = tuple(f"section__{name}" for name in _SECTION_FIELDS)
 

@@ -10,7 +10,7 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
 from articles import body, events, workflow
-from articles.invalidation import Listing, story_tag
+from articles.invalidation import Listing, headline_of, shown_tag
 from articles.models.common import unique_slug
 from articles.models.links import ArticleRedirect
 from articles.models.people import Author, Section
@@ -222,6 +222,7 @@ class Article(models.Model):
         # Where the story stood in the public lists: what the page cache compares
         # with after the save (articles/invalidation.py).
         self._listed_as = Listing.of(stored) if stored else None
+        self._headline_as = headline_of(stored) if stored else None
         old_address = None
         address_may_change = kwargs.get("update_fields") is None or bool(
             {"slug", "published_at"} & set(kwargs["update_fields"])
@@ -270,7 +271,7 @@ class Article(models.Model):
     def from_db(cls, db, field_names, values):
         story = super().from_db(db, field_names, values)
         # A page that loads a story shows something of it (newsroom/cachetags.py).
-        shows(story_tag(story.pk))
+        shows(shown_tag(story.pk, field_names))
         return story
 
     def cleaned_body(self) -> str:
@@ -347,7 +348,9 @@ class Article(models.Model):
             return None
         return (
             Article.objects.filter(pk=self.pk)
-            .only("status", "published_at", "expires_at", "section_id", "slug")
+            .only(
+                "status", "published_at", "expires_at", "section_id", "headline", "slug"
+            )
             .first()
         )
 

@@ -126,6 +126,37 @@ def test_an_edit_that_only_touches_the_body_leaves_every_list_but_the_storys_own
     assert_fresh(client, [derby.get_absolute_url()], b"late equaliser")
 
 
+def test_a_body_edit_leaves_the_stories_linking_to_it_cached_but_a_headline_does_not(
+    client, newsroom, commit
+):
+    derby = newsroom["derby"]
+    draw = make_article(
+        headline="Cup draw announced",
+        section=newsroom["sport"],
+        tags=["football"],
+        published_at=timezone.now() - timedelta(hours=2),
+    )
+    linking = [draw.get_absolute_url()]  # its next story, more in Sport, related
+    warm(client, [*linking, derby.get_absolute_url()])
+    assert b"Derby ends level" in client.get(draw.get_absolute_url()).content
+
+    def edit_body():
+        derby.body = "<p>A late equaliser from the penalty spot.</p>"
+        derby.save()
+
+    commit(edit_body)
+    assert_still_cached(client, linking)
+    assert_fresh(client, [derby.get_absolute_url()], b"late equaliser")
+
+    def retitle():
+        derby.headline = "Derby ends in a late draw"
+        derby.save()
+
+    commit(retitle)
+    assert_fresh(client, linking, b"Derby ends in a late draw")
+    assert b"Derby ends level" not in client.get(draw.get_absolute_url()).content
+
+
 @pytest.mark.skipif(not comments_installed(), reason="needs the comments app")
 def test_approving_a_comment_refreshes_its_story_and_its_count_on_the_cached_lists(
     client, newsroom, commit
