@@ -160,7 +160,8 @@ def changed(tags, using: str = "default") -> None:
     if not tags:
         return
     changed_now(tags)
-    transaction.on_commit(partial(changed_now, tags), using=using)
+    if transaction.get_connection(using).in_atomic_block:
+        transaction.on_commit(partial(changed_now, tags), using=using)
 
 
 # What public pages show: each app registers its models in its AppConfig.ready().
