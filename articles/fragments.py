@@ -11,6 +11,11 @@ NewsArticle JSON-LD in the head. The page's next render reads the story's row (i
 comment count, and the proof it is still live at this address), builds the comment
 block and fills the marks in: the template engine renders the comments, nothing else.
 
+The links to other stories (related, previous/next, more in the section:
+``{% story_related %}``) are kept beside the page, under the versions of their own
+tags. A story published or retitled beside this one changes them alone: the next
+render runs the navigation query again and renders that block, and keeps it.
+
 The page is kept from, and served to, only a reader it holds nothing of: no
 session (nobody is logged in), no message waiting (base.html shows messages) and no
 CSRF token rendered; any other request renders the page in full. It is kept until
@@ -31,7 +36,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.invalidation import headline_tag, story_part_tags
+from articles.invalidation import headline_tag, story_navigation_tags, story_tag
 from articles.models import Article
 from newsroom import cachetags, pagecache
 from newsroom.prepared import Param, prepared
@@ -39,6 +44,7 @@ from newsroom.prepared import Param, prepared
 # Built by the comments app's `{% comments_for %}`: the articles app reaches it
 # through the template, as article_detail.html always did.
 COMMENT_BLOCK = "articles/_comment_block.html"
+NAVIGATION_BLOCK = "articles/_story_related.html"
 # What the comment block and the JSON-LD count read of the story (a field missing
 # here would cost a query of its own: tests/articles/test_story_parts.py counts),
 # in the model's own field order, as Model.from_db() takes them.
@@ -53,6 +59,7 @@ STORY_COLUMNS = tuple(
         "status",
         "published_at",
         "expires_at",
+        "section_id",
         "allow_comments",
         "comment_count",
     }
@@ -80,6 +87,22 @@ def comment_block(article: Article, request) -> SafeString:
     return render_to_string(COMMENT_BLOCK, {"article": article, "request": request})
 
 
+def navigation_block(navigation, section) -> SafeString:
+    """Related stories, previous/next and more in the section."""
+    return render_to_string(
+        NAVIGATION_BLOCK,
+        {"related": navigation.related, "navigation": navigation, "section": section},
+    )
+
+
+def navigation_tags(article, tag_ids, navigation) -> set[str]:
+    """What the navigation block shows: which stories (its lists' tags) and each
+    one's link (its headline tag)."""
+    return story_navigation_tags(article, tag_ids) | {
+        headline_tag(story.pk) for story in navigation.stories()
+    }
+
+
 def for_any_reader(request) -> bool:
     """Nothing on this reader's page but the comment block is their own: they
     have no session (so nobody is logged in) and no message waits for them.
@@ -92,8 +115,8 @@ def for_any_reader(request) -> bool:
 
 @dataclass
 class KeptPage:
-    """A story's page with marks for its comment block and comment count, and the
-    versions of what the rest of it shows."""
+    """A story's page with marks for its comment block, comment count and
+    navigation block, and the versions of what the page and the block show."""
 
     story_id: int
     html: str
@@ -103,6 +126,15 @@ class KeptPage:
     # A scheduled story going live changes a neighbour's links without a write,
     # and the masthead's date changes at midnight.
     expires: float
+    navigation_mark: str
+    navigation_html: str
+    navigation_depends_on: dict[str, str]
+    # What the navigation query and block need besides the story's row (a change
+    # to either bumps story:<id>, so they hold while the page does).
+    tag_ids: list[int]
+    section: object
+    # Set by stored(): the navigation block must be rendered again.
+    navigation_stale: bool = False
 
     def live_story(self, day, slug: str) -> Article | None:
         """The story's row (only what the comment block reads), if it is still
@@ -126,9 +158,32 @@ class KeptPage:
 
     def page(self, article: Article, comments: str) -> str:
         # The count first: the comment block is readers' text, never searched.
-        return self.html.replace(self.count_mark, str(article.comment_count)).replace(
-            self.comments_mark, comments
+        return (
+            self.html.replace(self.count_mark, str(article.comment_count))
+            .replace(self.navigation_mark, self.navigation_html)
+            .replace(self.comments_mark, comments)
         )
+
+    def all_tags(self) -> set[str]:
+        return {*self.depends_on, *self.navigation_depends_on}
+
+    def renew_navigation(self, guard, article: Article, day, slug: str) -> None:
+        """The navigation block rendered again (a story beside this one changed);
+        kept with the page if nothing was written since `guard` was made, before
+        the navigation query."""
+        from articles.navigation import story_navigation
+
+        navigation = story_navigation(article, tag_ids=self.tag_ids)
+        self.navigation_html = navigation_block(navigation, self.section)
+        tags = navigation_tags(article, self.tag_ids, navigation)
+        versions = guard.versions_if_unchanged(tags) if guard else None
+        self.navigation_depends_on = versions or dict.fromkeys(tags, "")
+        self.navigation_stale = False
+        if versions is None:
+            return
+        seconds = int(self.expires - timezone.now().timestamp())
+        if seconds >= 1:
+            cache.set(_key(day, slug), self, timeout=seconds)
 
 
 def stored(request, day, slug: str) -> KeptPage | None:
@@ -139,8 +194,12 @@ def stored(request, day, slug: str) -> KeptPage | None:
     kept = cache.get(_key(day, slug))
     if kept is None or kept.expires <= timezone.now().timestamp():
         return None
-    if cachetags.versions(kept.depends_on) != kept.depends_on:
+    current = cachetags.versions(kept.all_tags())  # one round trip
+    if any(current[tag] != version for tag, version in kept.depends_on.items()):
         return None
+    kept.navigation_stale = any(
+        current[tag] != version for tag, version in kept.navigation_depends_on.items()
+    )
     return kept
 
 
@@ -157,14 +216,22 @@ class Capture:
         """`guard` was made before the story and its navigation were read."""
         self.guard = guard
         self.article = article
-        self.shown = {*story_part_tags(article)}
-        self.shown |= {headline_tag(story.pk) for story in navigation.stories()}
+        self.tag_ids = [tag.pk for tag in article.tags.all()]
+        self.shown = {story_tag(article.pk), cachetags.SITE}
+        self.navigation_shown = navigation_tags(article, self.tag_ids, navigation)
         # A scheduled change (or midnight) during the render keeps nothing.
         self.started = timezone.now()
         self.schedule = pagecache.schedule_version() if guard else ""
         self.count_mark = f"comment-count-{secrets.token_hex(8)}"
         self.comments_mark = f"comment-block-{secrets.token_hex(8)}"
+        self.navigation_mark = f"story-links-{secrets.token_hex(8)}"
         self.comments = None
+        self.navigation = None
+
+    def navigation_block(self, html: str) -> SafeString:
+        """Called by `{% story_related %}`: the mark goes into the page for now."""
+        self.navigation = html
+        return mark_safe(self.navigation_mark)
 
     def comment_block(self, html: str) -> SafeString:
         """Called by `{% story_comments %}`: the mark goes into the page for now."""
@@ -174,11 +241,19 @@ class Capture:
     def finish(self, request, html: str, day, slug: str) -> str:
         """The page as rendered for this request (the comment block in place of its
         mark); kept for the next renders if it may be."""
-        if self.comments is None or html.count(self.comments_mark) != 1:
-            return html  # no comment block to mark (or a mark quoted): keep nothing
-        if self._may_keep(request):
+        marked = (
+            self.comments is not None
+            and self.navigation is not None
+            and html.count(self.comments_mark) == 1
+            and html.count(self.navigation_mark) == 1
+        )
+        if marked and self._may_keep(request):
             self._save(html, day, slug)
-        return html.replace(self.comments_mark, self.comments)
+        if self.navigation is not None:
+            html = html.replace(self.navigation_mark, self.navigation)
+        if self.comments is not None:
+            html = html.replace(self.comments_mark, self.comments)
+        return html
 
     def _may_keep(self, request) -> bool:
         # A page that rendered the reader's CSRF token carries it: never shared.
@@ -189,8 +264,8 @@ class Capture:
         )
 
     def _save(self, html: str, day, slug: str) -> None:
-        depends_on = self.guard.versions_if_unchanged(self.shown)
-        if depends_on is None:
+        versions = self.guard.versions_if_unchanged(self.shown | self.navigation_shown)
+        if versions is None:
             return
         counted = f'"commentCount": {self.article.comment_count}'
         if html.count(counted) != 1:
@@ -206,10 +281,17 @@ class Capture:
             KeptPage(
                 story_id=self.article.pk,
                 html=html,
-                depends_on=depends_on,
+                depends_on={tag: versions[tag] for tag in self.shown},
                 count_mark=self.count_mark,
                 comments_mark=self.comments_mark,
                 expires=now.timestamp() + seconds,
+                navigation_mark=self.navigation_mark,
+                navigation_html=self.navigation,
+                navigation_depends_on={
+                    tag: versions[tag] for tag in self.navigation_shown
+                },
+                tag_ids=self.tag_ids,
+                section=self.article.section,
             ),
             timeout=seconds,
         )

@@ -223,7 +223,14 @@ def story_page_tags(story) -> set[str]:
 
 def story_part_tags(story) -> set[str]:
     """Everything on a story's page but its comments (articles/fragments.py)."""
-    tags = {story_tag(story.pk), nav_tag(story.pk), SITE}
+    tag_ids = [tag.pk for tag in story.tags.all()]
+    return {story_tag(story.pk), SITE} | story_navigation_tags(story, tag_ids)
+
+
+def story_navigation_tags(story, tag_ids) -> set[str]:
+    """Which stories a story's page links to (related, previous/next, more in its
+    section); each link's own text is its headline tag."""
+    tags = {nav_tag(story.pk)} | {topic_tag(pk) for pk in tag_ids}
     if story.section_id:
         tags.add(section_tag(story.section_id))
-    return tags | {topic_tag(tag.pk) for tag in story.tags.all()}
+    return tags

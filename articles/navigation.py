@@ -98,9 +98,10 @@ def _pk_in_any(parts, connection) -> Q:
     return Q(pk__in=matching.values("pk"))
 
 
-def story_navigation(article: Article) -> StoryNavigation:
+def story_navigation(article: Article, tag_ids=None) -> StoryNavigation:
     """Related stories (most shared tags), the stories just before and after this
-    one, and the latest in its section, all published: in one query.
+    one, and the latest in its section, all published: in one query. `tag_ids`:
+    the story's tags, when they are known without loading them.
 
     The query fetches the published stories whose id is in any of the wanted
     lists, each a subquery. Each list's true members are all in the result, and
@@ -108,7 +109,8 @@ def story_navigation(article: Article) -> StoryNavigation:
     exactly each list. An unpublished story (an editor's preview) gets related
     stories only: it has no place in the sequence yet.
     """
-    tag_ids = [tag.pk for tag in article.tags.all()]  # prefetched by the view
+    if tag_ids is None:
+        tag_ids = [tag.pk for tag in article.tags.all()]  # prefetched by the view
     in_sequence = article.is_published()
     has_section = in_sequence and article.section_id is not None
     if not tag_ids and not in_sequence:

@@ -80,13 +80,18 @@ def live_story(day, slug: str) -> Article | None:
 def render_published(request: HttpRequest, day, slug: str) -> HttpResponse | None:
     """The page of the story published at this address; None if there is none.
     After a comment approval the page kept by articles/fragments.py is reused: the
-    story's row and its comment block are all that is read."""
+    story's row and its comment block are all that is read (and its navigation,
+    after a story beside it changed)."""
     kept = fragments.stored(request, day, slug)
-    if kept is not None and (article := kept.live_story(day, slug)) is not None:
-        depends_on(*kept.depends_on, comments_tag(article.pk))
-        return HttpResponse(
-            kept.page(article, fragments.comment_block(article, request))
-        )
+    if kept is not None:
+        guard = fragments.guard() if kept.navigation_stale else None  # before rows
+        if (article := kept.live_story(day, slug)) is not None:
+            if kept.navigation_stale:
+                kept.renew_navigation(guard, article, day, slug)
+            depends_on(*kept.all_tags(), comments_tag(article.pk))
+            return HttpResponse(
+                kept.page(article, fragments.comment_block(article, request))
+            )
     guard = fragments.guard()  # before the rows are read
     article = live_story(day, slug)
     if article is None:

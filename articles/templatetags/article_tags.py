@@ -21,6 +21,16 @@ def story_comments(context, article):
     return html if capture is None else capture.comment_block(html)
 
 
+@register.simple_tag(takes_context=True)
+def story_related(context, article, navigation):
+    """Related stories, previous/next and more in the section (articles/fragments.py):
+    a page being kept holds a mark in their place, so a new story beside this one
+    rebuilds them alone."""
+    html = fragments.navigation_block(navigation, article.section)
+    capture = context.get("story_page_capture")
+    return html if capture is None else capture.navigation_block(html)
+
+
 def _resolved(name: str, context):
     """A context variable as {{ }} finds it (callables called); None if missing."""
     try:

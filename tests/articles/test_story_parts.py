@@ -20,6 +20,7 @@ from tests.support.factories import (
     make_article,
     make_author,
     make_comment,
+    make_draft,
     make_section,
 )
 from tests.support.users import user_in_group
@@ -318,3 +319,91 @@ def test_a_page_rendered_while_an_edit_commits_is_not_kept(
     assert b"Good news." in response.content
     assert b"Cyclists too." in response.content
     assert b"Cars are back." not in response.content
+
+
+def _reads(queries, table: str) -> list[str]:
+    return [q["sql"] for q in queries if f'"{table}"' in q["sql"]]
+
+
+def _publish(story):
+    story.status = Article.Status.PUBLISHED
+    story.published_at = timezone.now()
+    story.save()
+
+
+def test_a_story_published_beside_it_rebuilds_its_links_alone(client, story, commit):
+    """More in the section and related change; the story's own parts (body, quotes,
+    bylines, tags, corrections) are not read again, and the new links are kept."""
+    from comments.models import Comment
+
+    url = story.get_absolute_url()
+    client.get(url)
+    newer = make_draft(
+        headline="Ferry timetable changes", section=story.section, tags=["harbour"]
+    )
+    commit(lambda: _publish(newer))
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response["X-Page-Cache"] == "miss"
+    assert response.content.count(b"Ferry timetable changes") == 3  # next, more, related
+    for part in ("articles_quote", "articles_byline", "articles_correction"):
+        assert not _reads(queries, part), part
+    assert markup(response) == markup(full_render(client, url))
+
+    client.get(url)  # kept again, with the new links
+    held = make_comment(story, content="Good news.", status=Comment.Status.PENDING)
+    commit(lambda: held.approve(by=None))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert b"Good news." in response.content
+    assert b"Ferry timetable changes" in response.content
+    assert not _reads(queries, "taggit_taggeditem"), "the links were read again"
+    assert markup(response) == markup(full_render(client, url))
+
+
+def test_a_neighbour_retitled_shows_its_new_headline(client, story, commit):
+    url = story.get_absolute_url()
+    client.get(url)
+    council = Article.objects.get(headline="Council meets")
+
+    def retitle():
+        council.headline = "Council meets in public"
+        council.save()
+
+    commit(retitle)
+    response = client.get(url)
+    assert b"Council meets in public" in response.content
+    assert markup(response) == markup(full_render(client, url))
+
+
+def test_links_read_while_a_story_is_published_beside_it_are_not_kept(
+    client, story, commit, monkeypatch
+):
+    """The kept page's links are read again, and a publish commits before they
+    render: they may be served, but kept, they would hide the new story."""
+    from articles import navigation
+    from comments.models import Comment
+
+    url = story.get_absolute_url()
+    client.get(url)
+    retitled = Article.objects.get(headline="Council meets")
+    retitled.headline = "Council meets again"
+    commit(retitled.save)  # the links must be read again
+    newer = make_draft(headline="Ferry timetable changes", section=story.section)
+    read_navigation = navigation.story_navigation
+
+    def publish_meanwhile(article, tag_ids=None):
+        links = read_navigation(article, tag_ids=tag_ids)
+        commit(lambda: _publish(newer))
+        return links
+
+    monkeypatch.setattr(navigation, "story_navigation", publish_meanwhile)
+    assert b"Ferry timetable changes" not in client.get(url).content
+    monkeypatch.undo()
+
+    held = make_comment(story, content="Good news.", status=Comment.Status.PENDING)
+    commit(lambda: held.approve(by=None))
+    response = client.get(url)
+    assert b"Good news." in response.content
+    assert b"Ferry timetable changes" in response.content
