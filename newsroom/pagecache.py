@@ -46,7 +46,6 @@ import hashlib
 import logging
 import time
 from datetime import UTC, datetime, timedelta
-from functools import partial
 
 from django.apps import apps
 from django.conf import settings
@@ -113,8 +112,8 @@ _next_check = 0.0
 
 def _record_missed_bump() -> None:
     """Redis did not hear of a content change: tell the database, which every process
-    reads (apply_missed_bumps). Inside the writer's transaction this commits with the
-    change itself; after it (the on-commit bump) on its own."""
+    reads (apply_missed_bumps). The bump comes after the writer's commit, so this
+    is a transaction of its own."""
     global _next_check
     logger.warning("Page cache invalidation missed Redis; recorded in the database")
     try:
@@ -141,27 +140,25 @@ def apply_missed_bumps() -> None:
 
 
 def content_changed(using: str = "default") -> None:
-    """Invalidate every cached page now and again when the transaction commits.
-
-    The bump at commit is the one that matters: a reader who rendered a page from
-    the old rows while the transaction was open stored it under the versions of the
-    first bump. The first bump makes this process's own later reads in the same
-    transaction (an admin redirect, a test) fresh. Call this after writes that send
-    no model signals (``bulk_create``, ``QuerySet.update``) when no finer tags
-    (:func:`changed`) describe them.
+    """Invalidate every cached page when the transaction commits (now, outside
+    one). Call this after writes that send no model signals (``bulk_create``,
+    ``QuerySet.update``) when no finer tags (:func:`changed`) describe them.
     """
     changed([SITE], using=using)
 
 
 def changed(tags, using: str = "default") -> None:
     """Invalidate the cached pages that show these tags (and the pages that declared
-    nothing), now and again when the transaction commits: see content_changed."""
+    nothing) when the transaction commits, or now outside one. Until the commit
+    only this thread's own reads see the change (cachetags.BumpAtCommit): other
+    readers' pages of the committed rows stay right until then."""
     tags = frozenset(tags)
     if not tags:
         return
-    changed_now(tags)
     if transaction.get_connection(using).in_atomic_block:
-        transaction.on_commit(partial(changed_now, tags), using=using)
+        transaction.on_commit(cachetags.BumpAtCommit(tags, changed_now), using=using)
+    else:
+        changed_now(tags)
 
 
 # What public pages show: each app registers its models in its AppConfig.ready().

@@ -4,9 +4,12 @@ the rest of the site stays hot while the newsroom writes (articles/invalidation.
 The suite runs on the local-memory cache and again on Redis (.ci/run), so each
 test here is checked on both."""
 
+import threading
 from datetime import timedelta
 
 import pytest
+from django.db import connection, transaction
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,6 +28,7 @@ pytestmark = pytest.mark.django_db
 
 page_cache_on = pagecache_fixtures.page_cache_on
 commit = pagecache_fixtures.commit
+missed_bump_check_not_due = pagecache_fixtures.missed_bump_check_not_due
 
 
 @pytest.fixture
@@ -267,3 +271,54 @@ def test_renaming_a_section_refreshes_every_page(client, newsroom, commit):
     commit(rename)
     # The section menu is on every page.
     assert_fresh(client, harbour_pages(newsroom)[:4], b"Sports desk")
+
+
+def _in_another_thread(request):
+    """A reader in another worker thread: its own connection, outside the editor's
+    transaction."""
+    answer = {}
+
+    def read():
+        try:
+            answer["response"] = request()
+        except Exception as exc:  # raised again in the test's own thread
+            answer["error"] = exc
+        finally:
+            connection.close()
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    reader.join(timeout=20)
+    if "error" in answer:
+        raise answer["error"]
+    return answer["response"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_readers_keep_the_cached_page_until_the_editors_save_commits(
+    missed_bump_check_not_due,
+):
+    """A page rendered from the old rows while the save's transaction is open would
+    be thrown away by the commit: readers keep the stored one until the commit,
+    and the page is rendered once after it."""
+    story = make_article(
+        headline="Harbour bridge reopens", body="<p>Cars are back.</p>"
+    )
+    url = story.get_absolute_url()
+    reader = Client()
+    reader.get(url)
+    assert reader.get(url)["X-Page-Cache"] == "hit"
+
+    with transaction.atomic():
+        story.body = "<p>Cyclists too.</p>"
+        story.save()
+        elsewhere = _in_another_thread(lambda: Client().get(url))
+        assert elsewhere["X-Page-Cache"] == "hit"
+        assert b"Cars are back." in elsewhere.content
+        own = Client().get(url)  # the editor's thread sees its own write
+        assert b"Cyclists too." in own.content
+
+    after = reader.get(url)
+    assert after["X-Page-Cache"] == "miss"
+    assert b"Cyclists too." in after.content
+    assert reader.get(url)["X-Page-Cache"] == "hit"
