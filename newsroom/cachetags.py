@@ -24,6 +24,7 @@ import functools
 import hashlib
 import os
 import re
+import secrets
 import time
 from pathlib import Path
 
@@ -117,7 +118,7 @@ def versions(tags) -> dict[str, str]:
     if pending := _pending_bumps():
         for tag in tags:
             if tag in pending:
-                found[tag] += f"+{pending[tag]}"
+                found[tag] += pending[tag]
     return found
 
 
@@ -135,15 +136,19 @@ class BumpAtCommit:
         self.tags = frozenset({*tags, EVERYTHING})
         self.bump = bump
         self.done = False
+        # Its own: a page stored under it (by its own thread) matches no version
+        # after a rollback.
+        self.token = secrets.token_hex(4)
 
     def __call__(self):
         self.done = True
         self.bump(self.tags)
 
 
-def _pending_bumps() -> dict[str, int]:
-    """How many bumps wait for a commit, by tag. A rolled-back savepoint's
-    callbacks leave the list (Django discards them), so they stop counting."""
+def _pending_bumps() -> dict[str, str]:
+    """The bumps waiting for a commit on this thread's connections, by tag (their
+    tokens). A rolled-back savepoint's callbacks leave the queue (Django discards
+    them), so they stop counting."""
     pending = {}
     for connection in connections.all(initialized_only=True):
         # Django's own queue of (savepoint ids, callback, robust) entries.
@@ -151,7 +156,7 @@ def _pending_bumps() -> dict[str, int]:
             callback = entry[1]
             if isinstance(callback, BumpAtCommit) and not callback.done:
                 for tag in callback.tags:
-                    pending[tag] = pending.get(tag, 0) + 1
+                    pending[tag] = f"{pending.get(tag, '')}+{callback.token}"
     return pending
 
 

@@ -322,3 +322,27 @@ def test_readers_keep_the_cached_page_until_the_editors_save_commits(
     assert after["X-Page-Cache"] == "miss"
     assert b"Cyclists too." in after.content
     assert reader.get(url)["X-Page-Cache"] == "hit"
+
+
+def test_a_page_read_inside_a_rolled_back_save_is_never_served_again(client, newsroom):
+    """The editor's own thread reads its uncommitted change; once that change is
+    rolled back, no later write can bring back the page it read."""
+    derby = newsroom["derby"]
+    url = derby.get_absolute_url()
+    warm(client, [url])
+
+    class Abandoned(Exception):
+        pass
+
+    with pytest.raises(Abandoned), transaction.atomic():
+        derby.body = "<p>A draft sentence nobody kept.</p>"
+        derby.save()
+        assert b"nobody kept" in client.get(url).content
+        raise Abandoned
+
+    derby.refresh_from_db()
+    derby.body = "<p>A late equaliser from the penalty spot.</p>"
+    derby.save()
+    page = client.get(url)
+    assert b"late equaliser" in page.content
+    assert b"nobody kept" not in page.content
