@@ -346,7 +346,9 @@ def test_a_story_published_beside_it_rebuilds_its_links_alone(client, story, com
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response["X-Page-Cache"] == "miss"
-    assert response.content.count(b"Ferry timetable changes") == 3  # next, more, related
+    assert (
+        response.content.count(b"Ferry timetable changes") == 3
+    )  # next, more, related
     for part in ("articles_quote", "articles_byline", "articles_correction"):
         assert not _reads(queries, part), part
     assert markup(response) == markup(full_render(client, url))
