@@ -173,6 +173,10 @@ class KeptPage:
         the navigation query."""
         from articles.navigation import story_navigation
 
+        # A story scheduled since the page was kept goes live without a write:
+        # the new links end by then.
+        started = timezone.now()
+        schedule = pagecache.schedule_version()
         navigation = story_navigation(article, tag_ids=self.tag_ids)
         self.navigation_html = navigation_block(navigation, self.section)
         tags = navigation_tags(article, self.tag_ids, navigation)
@@ -181,6 +185,8 @@ class KeptPage:
         self.navigation_stale = False
         if versions is None:
             return
+        until = pagecache.next_scheduled_change(schedule, started).timestamp()
+        self.expires = min(self.expires, until)
         seconds = int(self.expires - timezone.now().timestamp())
         if seconds >= 1:
             cache.set(_key(day, slug), self, timeout=seconds)

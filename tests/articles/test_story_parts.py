@@ -409,3 +409,35 @@ def test_links_read_while_a_story_is_published_beside_it_are_not_kept(
     response = client.get(url)
     assert b"Good news." in response.content
     assert b"Ferry timetable changes" in response.content
+
+
+def test_links_rebuilt_before_a_scheduled_story_goes_live_show_it_once_it_is(
+    client, story, commit
+):
+    """A story scheduled beside this one changes the links, then changes them again
+    when it goes live, with no write: the kept links end by that time."""
+    from comments.models import Comment
+
+    url = story.get_absolute_url()
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        client.get(url)
+        scheduled = make_draft(
+            headline="Ferry timetable changes", section=story.section
+        )
+
+        def schedule():
+            scheduled.status = Article.Status.PUBLISHED
+            scheduled.published_at = start + timedelta(minutes=2)
+            scheduled.save()
+
+        commit(schedule)
+        first = client.get(url)  # the links are rendered again, and kept
+        assert b"Ferry timetable changes" not in first.content
+    with time_machine.travel(start + timedelta(minutes=3), tick=False):
+        held = make_comment(story, content="Good news.", status=Comment.Status.PENDING)
+        commit(lambda: held.approve(by=None))
+        response = client.get(url)
+        assert b"Good news." in response.content
+        assert b"Ferry timetable changes" in response.content
+        assert markup(response) == markup(full_render(client, url))
