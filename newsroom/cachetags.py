@@ -146,18 +146,22 @@ class BumpAtCommit:
 
 
 def _pending_bumps() -> dict[str, str]:
-    """The bumps waiting for a commit on this thread's connections, by tag (their
-    tokens). A rolled-back savepoint's callbacks leave the queue (Django discards
-    them), so they stop counting."""
-    pending = {}
+    """The bumps waiting for a commit on this thread's connections, by tag (a
+    digest of their tokens). A rolled-back savepoint's callbacks leave the queue
+    (Django discards them), so they stop counting."""
+    tokens = {}
     for connection in connections.all(initialized_only=True):
         # Django's own queue of (savepoint ids, callback, robust) entries.
         for entry in connection.run_on_commit:
             callback = entry[1]
             if isinstance(callback, BumpAtCommit) and not callback.done:
                 for tag in callback.tags:
-                    pending[tag] = f"{pending.get(tag, '')}+{callback.token}"
-    return pending
+                    tokens.setdefault(tag, []).append(callback.token)
+    # One short suffix however many writes wait: versions end up in cache keys.
+    return {
+        tag: "+" + hashlib.blake2b("".join(mine).encode(), digest_size=6).hexdigest()
+        for tag, mine in tokens.items()
+    }
 
 
 def _stored_versions(tags: list[str]) -> dict[str, str]:
