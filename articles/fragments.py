@@ -38,6 +38,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from articles.invalidation import headline_tag, story_navigation_tags, story_tag
 from articles.models import Article
+from articles.navigation import story_navigation
 from newsroom import cachetags, pagecache
 from newsroom.prepared import Param, prepared
 
@@ -171,8 +172,6 @@ class KeptPage:
         """The navigation block rendered again (a story beside this one changed);
         kept with the page if nothing was written since `guard` was made, before
         the navigation query."""
-        from articles.navigation import story_navigation
-
         # A story scheduled since the page was kept goes live without a write:
         # the new links end by then.
         started = timezone.now()

@@ -384,7 +384,7 @@ def test_links_read_while_a_story_is_published_beside_it_are_not_kept(
 ):
     """The kept page's links are read again, and a publish commits before they
     render: they may be served, but kept, they would hide the new story."""
-    from articles import navigation
+    from articles import fragments
     from comments.models import Comment
 
     url = story.get_absolute_url()
@@ -393,14 +393,14 @@ def test_links_read_while_a_story_is_published_beside_it_are_not_kept(
     retitled.headline = "Council meets again"
     commit(retitled.save)  # the links must be read again
     newer = make_draft(headline="Ferry timetable changes", section=story.section)
-    read_navigation = navigation.story_navigation
+    read_navigation = fragments.story_navigation
 
     def publish_meanwhile(article, tag_ids=None):
         links = read_navigation(article, tag_ids=tag_ids)
         commit(lambda: _publish(newer))
         return links
 
-    monkeypatch.setattr(navigation, "story_navigation", publish_meanwhile)
+    monkeypatch.setattr(fragments, "story_navigation", publish_meanwhile)
     assert b"Ferry timetable changes" not in client.get(url).content
     monkeypatch.undo()
 
